@@ -4,9 +4,9 @@ import path from "node:path";
 export default defineConfig({
   resolve: {
     alias: {
-      "@": path.resolve(__dirname),
+      "@": path.resolve(import.meta.dirname),
       // server-only throws outside a React Server Components bundle; tests import server modules directly.
-      "server-only": path.resolve(__dirname, "lib/test/server-only-stub.ts"),
+      "server-only": path.resolve(import.meta.dirname, "lib/test/server-only-stub.ts"),
     },
   },
   test: {

@@ -1,0 +1,40 @@
+"use client";
+import { useState } from "react";
+import { shortAddress } from "@/lib/format";
+
+export function WalletChip({ wallet }: { wallet: string }) {
+  const [copied, setCopied] = useState(false);
+  const [signingOut, setSigningOut] = useState(false);
+  return (
+    <div className="flex items-center gap-1">
+      <button
+        type="button"
+        data-testid="wallet-chip"
+        title={`${wallet} — click to copy`}
+        aria-label={`Wallet ${wallet}. Copy address`}
+        className="btn-secondary px-2.5 py-1.5 font-mono text-xs"
+        onClick={async () => {
+          await navigator.clipboard.writeText(wallet).catch(() => {});
+          setCopied(true);
+          setTimeout(() => setCopied(false), 1500);
+        }}
+      >
+        <span className="h-2 w-2 rounded-full bg-emerald-500" aria-hidden="true" />
+        {copied ? "Copied" : shortAddress(wallet)}
+      </button>
+      <button
+        type="button"
+        className="btn-ghost px-2.5 py-1.5 text-xs"
+        disabled={signingOut}
+        onClick={async () => {
+          setSigningOut(true);
+          await fetch("/api/auth/logout", { method: "POST" }).catch(() => {});
+          localStorage.removeItem("solrouter.wallet");
+          window.location.assign("/");
+        }}
+      >
+        {signingOut ? "Signing out…" : "Sign out"}
+      </button>
+    </div>
+  );
+}

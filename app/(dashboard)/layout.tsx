@@ -1,0 +1,32 @@
+import { cookies } from "next/headers";
+import { redirect } from "next/navigation";
+import { findSession, SESSION_COOKIE } from "@/lib/auth/session";
+import { Logo } from "@/components/site-header";
+import { ThemeToggle } from "@/components/theme-toggle";
+import { Providers } from "@/components/providers";
+import { NavLinks } from "./_components/nav-links";
+import { WalletChip } from "./_components/wallet-chip";
+
+export const dynamic = "force-dynamic";
+
+export default async function DashboardLayout({ children }: { children: React.ReactNode }) {
+  const session = await findSession((await cookies()).get(SESSION_COOKIE)?.value);
+  if (!session) redirect("/");
+  return (
+    <Providers>
+      <div className="min-h-screen">
+        <header className="sticky top-0 z-10 border-b border-zinc-200 bg-white/90 backdrop-blur dark:border-zinc-800 dark:bg-zinc-950/90">
+          <div className="mx-auto flex h-14 max-w-6xl items-center gap-3 px-4 sm:px-6">
+            <Logo />
+            <div className="ml-auto flex items-center gap-1">
+              <ThemeToggle />
+              <WalletChip wallet={session.wallet} />
+            </div>
+          </div>
+          <NavLinks />
+        </header>
+        <main className="mx-auto max-w-6xl px-4 py-6 sm:px-6 sm:py-8">{children}</main>
+      </div>
+    </Providers>
+  );
+}

@@ -1,0 +1,103 @@
+import Link from "next/link";
+import { cookies } from "next/headers";
+import { SiteHeader } from "@/components/site-header";
+import { ConnectButton } from "@/components/wallet/connect-button";
+import { findSession, SESSION_COOKIE } from "@/lib/auth/session";
+import { MODELS } from "@/lib/gateway/catalog";
+import { formatUsd } from "@/lib/format";
+
+export const dynamic = "force-dynamic";
+
+const STEPS = [
+  { title: "Connect your wallet", body: "Phantom, Backpack or Solflare. You sign one message; there is no account to create and no password." },
+  { title: "Top up with USDC or $ROUTER", body: "Send from your wallet. The deposit is verified on-chain and credited once, to the micro-dollar." },
+  { title: "Call the API", body: "Create a key and call POST /agent. Or skip the key entirely and pay each call with x402." },
+];
+
+const SNIPPET = `curl https://solrouter.com/agent \\
+  -H "Authorization: Bearer $SOLROUTER_API_KEY" \\
+  -H "Content-Type: application/json" \\
+  -d '{"model":"gpt-oss:20b","prompt":"Hello!"}'`;
+
+export default async function Landing() {
+  const token = (await cookies()).get(SESSION_COOKIE)?.value;
+  const session = await findSession(token).catch(() => null);
+  const cta = session ? (
+    <Link href="/dashboard" className="btn-primary">
+      Open dashboard
+    </Link>
+  ) : (
+    <ConnectButton />
+  );
+  return (
+    <>
+      <SiteHeader right={<div className="ml-2">{cta}</div>} />
+      <main>
+        <section className="mx-auto max-w-6xl px-4 pb-12 pt-16 sm:px-6 sm:pt-24">
+          <p className="mb-4 inline-flex rounded-full border border-zinc-200 px-3 py-1 text-xs text-zinc-600 dark:border-zinc-800 dark:text-zinc-400">
+            No sign-up · Prepaid in USDC · Pay per call with x402
+          </p>
+          <h1 className="max-w-3xl text-4xl font-semibold tracking-tight sm:text-5xl">LLM calls, paid from your Solana wallet.</h1>
+          <p className="muted mt-5 max-w-2xl text-lg">
+            Your wallet is your account. Top up a prepaid balance, create API keys, and see every request and what it cost — or let your
+            agents pay per call, with no key at all.
+          </p>
+          <div className="mt-8 flex flex-wrap gap-3">
+            {cta}
+            <Link href="/docs" className="btn-secondary">
+              Read the docs
+            </Link>
+          </div>
+        </section>
+
+        <section className="mx-auto grid max-w-6xl gap-4 px-4 sm:grid-cols-3 sm:px-6">
+          {STEPS.map((s, i) => (
+            <div key={s.title} className="card p-5">
+              <p className="text-xs font-medium text-accent-600 dark:text-accent-400">Step {i + 1}</p>
+              <h2 className="mt-1 font-medium">{s.title}</h2>
+              <p className="muted mt-2 text-sm">{s.body}</p>
+            </div>
+          ))}
+        </section>
+
+        <section className="mx-auto grid max-w-6xl gap-6 px-4 py-16 sm:px-6 lg:grid-cols-2">
+          <div>
+            <h2 className="text-xl font-semibold">One endpoint</h2>
+            <p className="muted mt-2 text-sm">An OpenAI-compatible model behind a single call. Failed calls cost nothing.</p>
+            <pre className="mt-4 overflow-x-auto rounded-lg bg-zinc-900 p-4 text-xs leading-relaxed text-zinc-100 dark:bg-black">
+              <code>{SNIPPET}</code>
+            </pre>
+          </div>
+          <div>
+            <h2 className="text-xl font-semibold">Models and prices</h2>
+            <div className="card mt-4 overflow-x-auto">
+              <table className="w-full text-left text-sm">
+                <thead className="muted border-b border-zinc-200 text-xs uppercase dark:border-zinc-800">
+                  <tr>
+                    <th className="px-4 py-2 font-medium">Model</th>
+                    <th className="px-4 py-2 font-medium">Input / 1M</th>
+                    <th className="px-4 py-2 font-medium">Output / 1M</th>
+                    <th className="px-4 py-2 font-medium">x402 per call</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {MODELS.map((m) => (
+                    <tr key={m.id} className="border-b border-zinc-100 last:border-0 dark:border-zinc-800">
+                      <td className="px-4 py-2 font-mono text-xs">{m.id}</td>
+                      <td className="px-4 py-2">{formatUsd(m.inputPriceMicroPerMTok, { precise: true })}</td>
+                      <td className="px-4 py-2">{formatUsd(m.outputPriceMicroPerMTok, { precise: true })}</td>
+                      <td className="px-4 py-2">{formatUsd(m.x402PriceMicro, { precise: true })}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          </div>
+        </section>
+      </main>
+      <footer className="border-t border-zinc-200 py-8 text-center text-xs text-zinc-500 dark:border-zinc-800">
+        Solrouter · Pay-per-call LLMs for Solana wallets
+      </footer>
+    </>
+  );
+}

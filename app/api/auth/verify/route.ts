@@ -1,0 +1,36 @@
+import { z } from "zod";
+import { completeSignIn } from "@/lib/auth/sign-in";
+import { sessionCookie } from "@/lib/auth/session";
+import { publicRoute, readJson, json } from "@/lib/http/handler";
+
+const b64 = (max: number) =>
+  z
+    .string()
+    .max(max)
+    .regex(/^[A-Za-z0-9+/]*={0,2}$/, "must be base64")
+    .transform((s) => new Uint8Array(Buffer.from(s, "base64")));
+
+const Body = z.object({
+  output: z.object({
+    account: z.object({
+      address: z.string().regex(/^[1-9A-HJ-NP-Za-km-z]{32,44}$/, "must be a base58 Solana address"),
+      publicKey: b64(64),
+    }),
+    signedMessage: b64(8192),
+    signature: b64(128),
+  }),
+});
+
+export const POST = publicRoute(async (req) => {
+  const { output } = await readJson(req, Body);
+  const result = await completeSignIn(
+    {
+      address: output.account.address,
+      publicKey: output.account.publicKey,
+      signedMessage: output.signedMessage,
+      signature: output.signature,
+    },
+    req.headers.get("user-agent"),
+  );
+  return json({ wallet: result.wallet }, { headers: { "set-cookie": sessionCookie(result.token, result.expiresAt), "cache-control": "no-store" } });
+});

@@ -1,0 +1,101 @@
+import "server-only";
+import { env } from "@/lib/env";
+import { getDb } from "@/lib/db";
+import { AppError } from "@/lib/errors";
+import { randomBase62 } from "@/lib/crypto/random";
+import type { SignInInput } from "./siws-message";
+import { extractNonce, verifySignInOutput } from "./siws-verify";
+import { createSession } from "./session";
+
+const CHALLENGE_TTL_MS = 10 * 60 * 1000;
+const STATEMENT = "Sign in to Solrouter. This request will not trigger a blockchain transaction or cost any fees.";
+
+// Bare cluster names as in the SIWS spec; the local cluster is "localnet".
+const CHAIN_ID: Record<string, string> = { "mainnet-beta": "mainnet", devnet: "devnet", localnet: "localnet" };
+
+export async function issueChallenge(address: string | undefined, now = new Date()): Promise<SignInInput> {
+  const e = env();
+  const app = new URL(e.APP_URL);
+  const input: SignInInput = {
+    domain: app.host,
+    ...(address ? { address } : {}),
+    statement: STATEMENT,
+    uri: app.origin,
+    version: "1",
+    chainId: CHAIN_ID[e.SOLANA_CLUSTER]!,
+    nonce: randomBase62(24),
+    issuedAt: now.toISOString(),
+    expirationTime: new Date(now.getTime() + CHALLENGE_TTL_MS).toISOString(),
+  };
+  const db = await getDb();
+  await db.query("INSERT INTO signin_challenges (nonce, input, expires_at, created_at) VALUES ($1, $2, $3, $4)", [
+    input.nonce,
+    JSON.stringify(input),
+    new Date(input.expirationTime!),
+    now,
+  ]);
+  // Expired challenges are useless; trim them now and then instead of on every request.
+  if (Math.random() < 0.02) {
+    await db.query("DELETE FROM signin_challenges WHERE expires_at < $1", [new Date(now.getTime() - 3600_000)]);
+  }
+  return input;
+}
+
+export interface SignInOutputBytes {
+  address: string;
+  publicKey: Uint8Array;
+  signedMessage: Uint8Array;
+  signature: Uint8Array;
+}
+
+/** Verifies a signed SIWS message against the stored challenge and opens a session. */
+export async function completeSignIn(out: SignInOutputBytes, userAgent: string | null, now = new Date()) {
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(out.signedMessage);
+  } catch {
+    throw new AppError("invalid_message", "The signed message is not valid text.");
+  }
+  const nonce = extractNonce(text);
+  if (!nonce) throw new AppError("invalid_message", "The signed message is not a Solrouter sign-in message.");
+
+  const db = await getDb();
+  const [challenge] = await db.query<{ input: SignInInput | string; used_at: Date | null }>(
+    "SELECT input, used_at FROM signin_challenges WHERE nonce = $1",
+    [nonce],
+  );
+  if (!challenge) throw new AppError("nonce_unknown", "This sign-in request is unknown. Start again.");
+  if (challenge.used_at) throw new AppError("nonce_used", "This sign-in request was already used. Start again.");
+  const issued = typeof challenge.input === "string" ? (JSON.parse(challenge.input) as SignInInput) : challenge.input;
+
+  const verdict = verifySignInOutput({
+    issued,
+    signedMessage: out.signedMessage,
+    signature: out.signature,
+    publicKey: out.publicKey,
+    accountAddress: out.address,
+    now,
+  });
+  if (!verdict.ok) throw new AppError(verdict.code, MESSAGES[verdict.code]);
+
+  return db.transaction(async (tx) => {
+    // The conditional update is the single point where a nonce is spent: concurrent
+    // requests with one nonce race here and exactly one wins.
+    const spent = await tx.query("UPDATE signin_challenges SET used_at = $2 WHERE nonce = $1 AND used_at IS NULL RETURNING nonce", [nonce, now]);
+    if (spent.length === 0) throw new AppError("nonce_used", "This sign-in request was already used. Start again.");
+    const [account] = await tx.query<{ id: string }>(
+      `INSERT INTO accounts (wallet) VALUES ($1)
+       ON CONFLICT (wallet) DO UPDATE SET wallet = EXCLUDED.wallet RETURNING id`,
+      [verdict.address],
+    );
+    const session = await createSession(tx, account!.id, userAgent, now);
+    return { wallet: verdict.address, accountId: account!.id, ...session };
+  });
+}
+
+const MESSAGES = {
+  invalid_signature: "The signature does not match this wallet.",
+  invalid_message: "The signed message does not match the sign-in request.",
+  message_expired: "This sign-in request has expired. Start again.",
+  domain_mismatch: "The signed message is for another website.",
+} as const;

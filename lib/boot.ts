@@ -1,0 +1,47 @@
+import "server-only";
+import { env, EnvError } from "@/lib/env";
+import { getDb, closeDb } from "@/lib/db";
+import { logger } from "@/lib/log";
+
+type Job = { stop(): Promise<void> | void };
+const jobs: Job[] = [];
+
+/** Background work started with the server (sweepers, reconcilers) registers here to be stopped on shutdown. */
+export function registerJob(job: Job) {
+  jobs.push(job);
+}
+
+export async function boot() {
+  try {
+    env();
+  } catch (err) {
+    if (err instanceof EnvError) {
+      // One clear line per problem, no stack trace: this is an operator's typo, not a bug.
+      console.error(err.message);
+      process.exit(1);
+    }
+    throw err;
+  }
+  const log = logger();
+  try {
+    const db = await getDb();
+    log.info({ database: db.kind }, "database ready");
+  } catch (err) {
+    console.error(`Database: ${(err as Error).message}`);
+    process.exit(1);
+  }
+  const { startBackgroundJobs } = await import("./jobs");
+  await startBackgroundJobs();
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, "shutting down");
+    await Promise.allSettled(jobs.map((j) => j.stop()));
+    await closeDb().catch((err) => log.error({ err }, "closing the database failed"));
+    process.exit(0);
+  };
+  process.once("SIGTERM", () => void shutdown("SIGTERM"));
+  process.once("SIGINT", () => void shutdown("SIGINT"));
+}

@@ -1,0 +1,43 @@
+import { sql } from "drizzle-orm";
+import { bigint, check, index, jsonb, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+
+export const accounts = pgTable(
+  "accounts",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    wallet: text("wallet").notNull().unique(),
+    // Cached sum of ledger entries, kept in the same transaction as every entry.
+    balanceMicro: bigint("balance_micro", { mode: "bigint" }).notNull().default(sql`0`),
+    lowBalanceThresholdMicro: bigint("low_balance_threshold_micro", { mode: "bigint" }).notNull().default(sql`1000000`),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [check("accounts_balance_non_negative", sql`${t.balanceMicro} >= 0`)],
+);
+
+export const signinChallenges = pgTable(
+  "signin_challenges",
+  {
+    nonce: text("nonce").primaryKey(),
+    // The exact input issued; verify compares every field of the signed message to it.
+    input: jsonb("input").notNull(),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+    usedAt: timestamp("used_at", { withTimezone: true }),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("signin_challenges_expires_idx").on(t.expiresAt)],
+);
+
+export const sessions = pgTable(
+  "sessions",
+  {
+    tokenHash: text("token_hash").primaryKey(),
+    accountId: uuid("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    lastSeenAt: timestamp("last_seen_at", { withTimezone: true }).notNull().defaultNow(),
+    userAgent: text("user_agent"),
+  },
+  (t) => [index("sessions_account_idx").on(t.accountId)],
+);

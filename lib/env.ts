@@ -1,0 +1,137 @@
+import { z } from "zod";
+
+// The only module that reads process.env. Everything is validated once, with one clear line
+// per bad or missing variable, and defaults that make `npm run dev` work with nothing set.
+
+const optionalUrl = z
+  .string()
+  .trim()
+  .optional()
+  .transform((v) => (v ? v : undefined))
+  .pipe(z.url({ message: "must be a URL" }).optional());
+
+const base58Key = z
+  .string()
+  .trim()
+  .regex(/^[1-9A-HJ-NP-Za-km-z]{32,44}$/, "must be a base58 Solana address")
+  .optional()
+  .or(z.literal("").transform(() => undefined));
+
+const positiveInt = (fallback: number) =>
+  z.coerce.number({ message: "must be a number" }).int("must be a whole number").positive("must be positive").default(fallback);
+
+const schema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  PORT: positiveInt(3000),
+  APP_URL: optionalUrl,
+  DATABASE_URL: z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) => (v ? v : undefined))
+    .refine((v) => v === undefined || /^postgres(ql)?:\/\//.test(v), "must start with postgres:// or postgresql://"),
+  DATA_DIR: z.string().trim().min(1).default(".data"),
+  SOLANA_CLUSTER: z.enum(["localnet", "devnet", "mainnet-beta"], {
+    message: "must be one of localnet, devnet, mainnet-beta",
+  }).default("localnet"),
+  SOLANA_RPC_URL: optionalUrl,
+  SOLANA_COMMITMENT: z.enum(["confirmed", "finalized"]).default("confirmed"),
+  LOCALNET_PORT: positiveInt(8899),
+  USDC_MINT: base58Key,
+  ROUTER_MINT: base58Key,
+  ROUTER_PRICE_USD: z.coerce
+    .number({ message: "must be a number" })
+    .positive("must be a positive price")
+    .max(1_000_000, "is implausibly high")
+    .default(0.05),
+  TREASURY_ADDRESS: base58Key,
+  UPSTREAM_URL: optionalUrl,
+  UPSTREAM_TIMEOUT_MS: positiveInt(60_000),
+  X402_FACILITATOR: z
+    .string()
+    .trim()
+    .default("local")
+    .refine((v) => v === "cdp" || v === "local" || /^https?:\/\//.test(v), "must be cdp, local or a URL"),
+  X402_FEE_PAYER_SECRET: z.string().trim().optional(),
+  CDP_API_KEY_ID: z.string().trim().optional(),
+  CDP_API_KEY_SECRET: z.string().trim().optional(),
+  INTERNAL_JWT_PUBLIC_KEYS: z
+    .string()
+    .trim()
+    .optional()
+    .refine((v) => {
+      if (!v) return true;
+      try {
+        const doc = JSON.parse(v) as { keys?: unknown };
+        return Array.isArray(doc.keys);
+      } catch {
+        return false;
+      }
+    }, "must be a JWKS JSON document like {\"keys\":[...]}"),
+  KEY_RATE_LIMIT_PER_MINUTE: positiveInt(600),
+  KEY_RATE_LIMIT_BURST: positiveInt(60),
+  SIGNIN_RATE_LIMIT_PER_MINUTE: positiveInt(30),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+});
+
+export type Env = z.infer<typeof schema> & { APP_URL: string; appOrigin: string; rpcUrl: string };
+
+export class EnvError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "EnvError";
+  }
+}
+
+const DEFAULT_RPC: Record<Env["SOLANA_CLUSTER"], string> = {
+  "mainnet-beta": "https://api.mainnet-beta.solana.com",
+  devnet: "https://api.devnet.solana.com",
+  localnet: "",
+};
+
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const result = schema.safeParse(source);
+  if (!result.success) {
+    throw new EnvError(result.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`));
+  }
+  const e = result.data;
+  const problems: string[] = [];
+  if (e.NODE_ENV === "production" && !e.APP_URL) problems.push("APP_URL: is required in production (the sign-in domain comes from it)");
+  if (e.SOLANA_CLUSTER !== "localnet") {
+    for (const k of ["USDC_MINT", "TREASURY_ADDRESS"] as const) {
+      if (!e[k]) problems.push(`${k}: is required when SOLANA_CLUSTER is ${e.SOLANA_CLUSTER}`);
+    }
+  }
+  if (e.X402_FACILITATOR === "cdp" && (!e.CDP_API_KEY_ID || !e.CDP_API_KEY_SECRET)) {
+    problems.push("CDP_API_KEY_ID/CDP_API_KEY_SECRET: are required when X402_FACILITATOR=cdp");
+  }
+  if (problems.length) throw new EnvError(problems);
+  const appUrl = e.APP_URL ?? `http://localhost:${e.PORT}`;
+  const rpcUrl = e.SOLANA_RPC_URL ?? (DEFAULT_RPC[e.SOLANA_CLUSTER] || `http://127.0.0.1:${e.LOCALNET_PORT}`);
+  return { ...e, APP_URL: appUrl, appOrigin: new URL(appUrl).origin, rpcUrl };
+}
+
+const KEY = Symbol.for("solrouter.env");
+type Holder = { [KEY]?: Env };
+
+export function env(): Env {
+  const g = globalThis as Holder;
+  if (!g[KEY]) g[KEY] = parseEnv(process.env);
+  return g[KEY];
+}
+
+/** Tests and the dev harness change configuration between runs. */
+export function overrideEnv(values: Record<string, string | undefined>): Env {
+  const g = globalThis as Holder;
+  g[KEY] = parseEnv({ ...process.env, ...values });
+  return g[KEY];
+}
+
+export function rawEnv(name: string): string | undefined {
+  return process.env[name];
+}
+
+/** Next runs instrumentation in both the Node.js and the edge runtime; boot work is Node-only. */
+export function isNodeRuntime(): boolean {
+  return process.env.NEXT_RUNTIME === "nodejs";
+}

@@ -1,0 +1,47 @@
+// Typed errors that domain code throws. Their codes are the contract's; lib/http maps them to
+// HTTP statuses, so domain code never deals with HTTP.
+export const ERROR_STATUS = {
+  invalid_request: 400,
+  unknown_model: 400,
+  unauthenticated: 401,
+  invalid_signature: 401,
+  invalid_message: 401,
+  nonce_unknown: 401,
+  nonce_used: 401,
+  message_expired: 401,
+  domain_mismatch: 401,
+  invalid_api_key: 401,
+  revoked_api_key: 401,
+  expired_api_key: 401,
+  invalid_token: 401,
+  insufficient_balance: 402,
+  key_spend_limit: 402,
+  payment_required: 402,
+  payment_invalid: 402,
+  bad_origin: 403,
+  not_found: 404,
+  too_many_keys: 409,
+  payload_too_large: 413,
+  deposit_invalid: 422,
+  rate_limited: 429,
+  internal_error: 500,
+  upstream_error: 502,
+  unavailable: 503,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly extra: { retryAfterSeconds?: number; headers?: Record<string, string>; body?: Record<string, unknown> } = {},
+  ) {
+    super(message);
+    this.name = "AppError";
+  }
+}
+
+export function isAppError(err: unknown): err is AppError {
+  return err instanceof AppError;
+}

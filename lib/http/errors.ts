@@ -1,0 +1,27 @@
+import "server-only";
+import { ZodError } from "zod";
+import { AppError, ERROR_STATUS, type ErrorCode } from "@/lib/errors";
+import type { Logger } from "pino";
+
+export function jsonError(code: ErrorCode, message: string, init: { headers?: Record<string, string>; body?: Record<string, unknown> } = {}): Response {
+  return Response.json({ error: { code, message, ...init.body } }, { status: ERROR_STATUS[code], headers: init.headers });
+}
+
+/** The one place any thrown value becomes the contract's JSON. Unknown errors are logged, never shown. */
+export function errorToResponse(err: unknown, log: Logger): Response {
+  if (err instanceof AppError) {
+    const headers: Record<string, string> = { ...err.extra.headers };
+    if (err.extra.retryAfterSeconds !== undefined) headers["Retry-After"] = String(Math.max(1, Math.ceil(err.extra.retryAfterSeconds)));
+    return jsonError(err.code, err.message, { headers, body: err.extra.body });
+  }
+  if (err instanceof ZodError) return jsonError("invalid_request", describeZod(err));
+  log.error({ err }, "unhandled error");
+  return jsonError("internal_error", "Something went wrong on our side. Please try again.");
+}
+
+export function describeZod(err: ZodError): string {
+  const first = err.issues[0];
+  if (!first) return "The request is invalid.";
+  const where = first.path.length ? `${first.path.join(".")}: ` : "";
+  return `${where}${first.message}`;
+}

@@ -1,0 +1,100 @@
+import "server-only";
+import type { Logger } from "pino";
+import type { z } from "zod";
+import { env } from "@/lib/env";
+import { logger } from "@/lib/log";
+import { AppError } from "@/lib/errors";
+import { findSession, readCookie, SESSION_COOKIE, type SessionAccount } from "@/lib/auth/session";
+import { randomToken } from "@/lib/crypto/random";
+import { errorToResponse, describeZod } from "./errors";
+
+type Params = Record<string, string | string[] | undefined>;
+
+interface BaseCtx {
+  requestId: string;
+  log: Logger;
+  params: Params;
+}
+export type PublicCtx = BaseCtx;
+export type SessionCtx = BaseCtx & { session: SessionAccount };
+
+type RouteFn = (req: Request, route: { params: Promise<Params> }) => Promise<Response>;
+
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+/** Cookie-authenticated state changes must come from our own pages (CSRF). */
+function checkOrigin(req: Request) {
+  if (SAFE_METHODS.has(req.method)) return;
+  if (req.headers.get("origin") !== env().appOrigin) {
+    throw new AppError("bad_origin", "This request must come from the Solrouter dashboard.");
+  }
+}
+
+function wrap<C extends BaseCtx>(resolve: (req: Request, base: BaseCtx) => Promise<C>, fn: (req: Request, ctx: C) => Promise<Response>): RouteFn {
+  return async (req, route) => {
+    const requestId = req.headers.get("x-request-id")?.slice(0, 64) || randomToken(9);
+    const log = logger().child({ reqId: requestId });
+    let res: Response;
+    try {
+      const params = route?.params ? await route.params : {};
+      res = await fn(req, await resolve(req, { requestId, log, params }));
+    } catch (err) {
+      res = errorToResponse(err, log);
+    }
+    res.headers.set("x-request-id", requestId);
+    if (res.status >= 500) log.warn({ method: req.method, path: new URL(req.url).pathname, status: res.status }, "request failed");
+    return res;
+  };
+}
+
+/** A route anyone may call; state-changing ones still need our Origin (e.g. sign-in). */
+export function publicRoute(fn: (req: Request, ctx: PublicCtx) => Promise<Response>, opts: { checkOrigin?: boolean } = {}): RouteFn {
+  return wrap(async (req, base) => {
+    if (opts.checkOrigin !== false) checkOrigin(req);
+    return base;
+  }, fn);
+}
+
+/** A dashboard route: needs a valid session cookie and, for state changes, our Origin. */
+export function sessionRoute(fn: (req: Request, ctx: SessionCtx) => Promise<Response>): RouteFn {
+  return wrap(async (req, base) => {
+    checkOrigin(req);
+    const session = await findSession(readCookie(req.headers.get("cookie"), SESSION_COOKIE));
+    if (!session) throw new AppError("unauthenticated", "Sign in with your wallet first.");
+    return { ...base, session };
+  }, fn);
+}
+
+const MAX_JSON_BYTES = 64 * 1024;
+
+/** Reads and validates a JSON body; anything malformed is a 400, never a 500. */
+export async function readJson<S extends z.ZodType>(req: Request, schema: S, maxBytes = MAX_JSON_BYTES): Promise<z.infer<S>> {
+  const declared = Number(req.headers.get("content-length") ?? "0");
+  if (declared > maxBytes) throw new AppError("payload_too_large", `The request body is larger than ${maxBytes} bytes.`);
+  const text = await req.text();
+  if (Buffer.byteLength(text) > maxBytes) throw new AppError("payload_too_large", `The request body is larger than ${maxBytes} bytes.`);
+  let data: unknown;
+  try {
+    data = text ? JSON.parse(text) : {};
+  } catch {
+    throw new AppError("invalid_request", "The request body is not valid JSON.");
+  }
+  const parsed = schema.safeParse(data);
+  if (!parsed.success) throw new AppError("invalid_request", describeZod(parsed.error));
+  return parsed.data;
+}
+
+export function readQuery<S extends z.ZodType>(req: Request, schema: S): z.infer<S> {
+  const raw = Object.fromEntries(new URL(req.url).searchParams);
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) throw new AppError("invalid_request", describeZod(parsed.error));
+  return parsed.data;
+}
+
+/** JSON with bigint money fields written as plain integers. */
+export function json(data: unknown, init: ResponseInit = {}): Response {
+  const body = JSON.stringify(data, (_k, v) => (typeof v === "bigint" ? Number(v) : v));
+  const headers = new Headers(init.headers);
+  headers.set("content-type", "application/json");
+  return new Response(body, { ...init, headers });
+}

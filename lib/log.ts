@@ -1,0 +1,33 @@
+import "server-only";
+import pino from "pino";
+import { env } from "@/lib/env";
+
+// Secrets (cookies, Authorization, API keys, payment headers) are never written: redact them
+// wherever they might be attached to a log object.
+const REDACT = [
+  "req.headers.cookie",
+  "req.headers.authorization",
+  'req.headers["payment-signature"]',
+  "headers.cookie",
+  "headers.authorization",
+  "*.secret",
+  "*.token",
+  "*.apiKey",
+  "secret",
+  "token",
+  "apiKey",
+];
+
+const KEY = Symbol.for("solrouter.log");
+type Holder = { [KEY]?: pino.Logger };
+
+export function logger(): pino.Logger {
+  const g = globalThis as Holder;
+  g[KEY] ??= pino({
+    level: env().LOG_LEVEL,
+    base: { service: "solrouter" },
+    redact: { paths: REDACT, censor: "[redacted]" },
+    timestamp: pino.stdTimeFunctions.isoTime,
+  });
+  return g[KEY];
+}
