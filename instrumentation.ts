@@ -1,6 +1,8 @@
 export async function register() {
-  const { isNodeRuntime } = await import("./lib/env");
-  if (!isNodeRuntime()) return;
-  const { boot } = await import("./lib/boot");
-  await boot();
+  // NEXT_RUNTIME is a build-time constant that Next substitutes: written literally here it lets
+  // the bundler drop the Node-only boot code from the edge bundle. It is not configuration.
+  if (process.env.NEXT_RUNTIME === "nodejs") {
+    const { boot } = await import("./lib/boot");
+    await boot();
+  }
 }

@@ -130,8 +130,3 @@ export function overrideEnv(values: Record<string, string | undefined>): Env {
 export function rawEnv(name: string): string | undefined {
   return process.env[name];
 }
-
-/** Next runs instrumentation in both the Node.js and the edge runtime; boot work is Node-only. */
-export function isNodeRuntime(): boolean {
-  return process.env.NEXT_RUNTIME === "nodejs";
-}

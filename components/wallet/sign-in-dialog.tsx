@@ -67,7 +67,7 @@ function Picker({ onClose }: { onClose: () => void }) {
       ) : (
         <>
           {state.step === "error" ? (
-            <div role="alert" className="mb-4 rounded-md border border-red-200 bg-red-50 p-3 text-sm text-red-800 dark:border-red-900 dark:bg-red-950 dark:text-red-200">
+            <div role="alert" data-testid="signin-error" className="mb-4 rounded-md border border-red-200 bg-red-50 p-3 text-sm text-red-800 dark:border-red-900 dark:bg-red-950 dark:text-red-200">
               {state.message}
             </div>
           ) : null}

@@ -47,16 +47,16 @@ export async function signInWithWallet(adapter: Adapter): Promise<{ wallet: stri
       const { input } = await api<{ input: SignInInput }>("/api/auth/challenge");
       const out = await (adapter as SignInMessageSignerWalletAdapter).signIn(input);
       output = { address: out.account.address, publicKey: new Uint8Array(out.account.publicKey), signedMessage: out.signedMessage, signature: out.signature };
-    } else if ("signMessage" in adapter) {
+    } else {
+      // A standard adapter exposes signMessage only once an account is connected.
       if (!adapter.connected) await adapter.connect();
       const pk = adapter.publicKey;
       if (!pk) throw new SignInFailure(`${adapter.name} did not share an account.`);
+      if (!("signMessage" in adapter)) throw new SignInFailure(`${adapter.name} cannot sign messages, so it cannot sign in.`, false);
       const { input } = await api<{ input: SignInInput }>(`/api/auth/challenge?address=${pk.toBase58()}`);
-      const signedMessage = new TextEncoder().encode(createSignInMessageText(input));
+      const signedMessage = new TextEncoder().encode(createSignInMessageText({ ...input, address: pk.toBase58() }));
       const signature = await (adapter as MessageSignerWalletAdapter).signMessage(signedMessage);
       output = { address: pk.toBase58(), publicKey: pk.toBytes(), signedMessage, signature };
-    } else {
-      throw new SignInFailure(`${adapter.name} cannot sign messages, so it cannot sign in.`, false);
     }
     return await api<{ wallet: string }>("/api/auth/verify", {
       method: "POST",

@@ -30,6 +30,9 @@ function sign(w: ReturnType<typeof wallet>, text: string, opts: { signer?: Retur
   };
 }
 
+// Every input in these tests is issued with an address, or has one added as a wallet would.
+const text = (i: SignInInput) => createSignInMessageText({ ...i, address: i.address! });
+
 async function issue(address?: string): Promise<SignInInput> {
   const res = await call(challenge, { path: `/api/auth/challenge${address ? `?address=${address}` : ""}`, headers: { "x-forwarded-for": `10.0.0.${Math.floor(Math.random() * 250)}` } });
   expect(res.status).toBe(200);
@@ -61,7 +64,7 @@ describe.each(testDbKinds())("sign in with Solana (%s)", (kind) => {
     const w = wallet();
     const input = await issue();
     // A one-step signIn wallet adds its address to the message.
-    const res = await call(verify, { body: sign(w, createSignInMessageText({ ...input, address: w.address })) });
+    const res = await call(verify, { body: sign(w, text({ ...input, address: w.address })) });
     expect(res.status).toBe(200);
     expect(res.json).toEqual({ wallet: w.address });
     const setCookie = res.headers.get("set-cookie")!;
@@ -88,22 +91,22 @@ describe.each(testDbKinds())("sign in with Solana (%s)", (kind) => {
   it("accepts the signMessage fallback with the address issued up front", async () => {
     const w = wallet();
     const input = await issue(w.address);
-    const res = await call(verify, { body: sign(w, createSignInMessageText(input)) });
+    const res = await call(verify, { body: sign(w, text(input)) });
     expect(res.status).toBe(200);
   });
 
   const refusals: [string, string, (w: ReturnType<typeof wallet>, input: SignInInput) => unknown][] = [
-    ["tampered statement", "invalid_message", (w, i) => sign(w, createSignInMessageText({ ...i, statement: "Send me your funds" }))],
-    ["another domain", "domain_mismatch", (w, i) => sign(w, createSignInMessageText({ ...i, domain: "evil.example" }))],
-    ["a signature from another key", "invalid_signature", (w, i) => sign(w, createSignInMessageText(i), { signer: wallet() })],
+    ["tampered statement", "invalid_message", (w, i) => sign(w, text({ ...i, statement: "Send me your funds" }))],
+    ["another domain", "domain_mismatch", (w, i) => sign(w, text({ ...i, domain: "evil.example" }))],
+    ["a signature from another key", "invalid_signature", (w, i) => sign(w, text(i), { signer: wallet() })],
     ["a public key that is not the address", "invalid_signature", (w, i) => {
       const other = wallet();
-      return sign(other, createSignInMessageText(i), { address: w.address });
+      return sign(other, text(i), { address: w.address });
     }],
-    ["a made-up nonce", "nonce_unknown", (w, i) => sign(w, createSignInMessageText({ ...i, nonce: "A".repeat(24) }))],
-    ["a prefixed message", "invalid_message", (w, i) => sign(w, `Hello\n${createSignInMessageText(i)}`)],
-    ["an appended line", "invalid_message", (w, i) => sign(w, `${createSignInMessageText(i)}\nAdmin: true`)],
-    ["a changed expiry", "invalid_message", (w, i) => sign(w, createSignInMessageText({ ...i, expirationTime: new Date(Date.now() + 86400_000).toISOString() }))],
+    ["a made-up nonce", "nonce_unknown", (w, i) => sign(w, text({ ...i, nonce: "A".repeat(24) }))],
+    ["a prefixed message", "invalid_message", (w, i) => sign(w, `Hello\n${text(i)}`)],
+    ["an appended line", "invalid_message", (w, i) => sign(w, `${text(i)}\nAdmin: true`)],
+    ["a changed expiry", "invalid_message", (w, i) => sign(w, text({ ...i, expirationTime: new Date(Date.now() + 86400_000).toISOString() }))],
   ];
 
   it.each(refusals)("refuses %s (%s)", async (_name, code, build) => {
@@ -121,14 +124,14 @@ describe.each(testDbKinds())("sign in with Solana (%s)", (kind) => {
     const past = new Date(Date.now() - 60_000).toISOString();
     await db.query("UPDATE signin_challenges SET expires_at = $2::timestamptz, input = jsonb_set(input, '{expirationTime}', to_jsonb($3::text)) WHERE nonce = $1", [input.nonce, past, past]);
     const expired = { ...input, expirationTime: past };
-    const res = await call(verify, { body: sign(w, createSignInMessageText(expired)) });
+    const res = await call(verify, { body: sign(w, text(expired)) });
     expect(res.status).toBe(401);
     expect(res.json.error.code).toBe("message_expired");
   });
 
   it("refuses a replayed output", async () => {
     const w = wallet();
-    const body = sign(w, createSignInMessageText(await issue(w.address)));
+    const body = sign(w, text(await issue(w.address)));
     expect((await call(verify, { body })).status).toBe(200);
     const again = await call(verify, { body });
     expect(again.status).toBe(401);
@@ -137,7 +140,7 @@ describe.each(testDbKinds())("sign in with Solana (%s)", (kind) => {
 
   it("lets exactly one of many concurrent uses of a nonce through", async () => {
     const w = wallet();
-    const body = sign(w, createSignInMessageText(await issue(w.address)));
+    const body = sign(w, text(await issue(w.address)));
     const results = await Promise.all(Array.from({ length: 10 }, () => call(verify, { body })));
     expect(results.filter((r) => r.status === 200)).toHaveLength(1);
     expect(results.filter((r) => r.status === 401 && r.json.error.code === "nonce_used")).toHaveLength(9);
@@ -169,7 +172,7 @@ describe.each(testDbKinds())("sign in with Solana (%s)", (kind) => {
 
   it("requires our Origin on state changes", async () => {
     const w = wallet();
-    const body = sign(w, createSignInMessageText(await issue(w.address)));
+    const body = sign(w, text(await issue(w.address)));
     const res = await call(verify, { body, origin: "https://evil.example" });
     expect(res.status).toBe(403);
     expect(res.json.error.code).toBe("bad_origin");

@@ -1,0 +1,6 @@
+import { chainConfig } from "@/lib/solana/config";
+import { publicRoute, json } from "@/lib/http/handler";
+
+export const dynamic = "force-dynamic";
+
+export const GET = publicRoute(async () => json(chainConfig(), { headers: { "cache-control": "public, max-age=60" } }));

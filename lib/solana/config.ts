@@ -1,0 +1,23 @@
+import "server-only";
+import { env } from "@/lib/env";
+
+export interface ChainConfig {
+  cluster: "localnet" | "devnet" | "mainnet-beta";
+  rpcUrl: string;
+  usdcMint: string | null;
+  routerMint: string | null;
+  treasury: string | null;
+  routerPriceUsd: number;
+}
+
+export function chainConfig(): ChainConfig {
+  const e = env();
+  return {
+    cluster: e.SOLANA_CLUSTER,
+    rpcUrl: e.rpcUrl,
+    usdcMint: e.USDC_MINT ?? null,
+    routerMint: e.ROUTER_MINT ?? null,
+    treasury: e.TREASURY_ADDRESS ?? null,
+    routerPriceUsd: e.ROUTER_PRICE_USD,
+  };
+}

@@ -1,0 +1,40 @@
+// The server the browser tests run against: the production build (`next start`) on the same
+// local stack as `npm run dev`, with a fresh database and chain in a temporary folder.
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { startStack } from "./stack";
+
+const port = process.env.E2E_PORT ?? "3100";
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "solrouter-e2e-"));
+const stack = await startStack({ dataDir, localnetPort: Number(process.env.E2E_LOCALNET_PORT ?? 8999), quiet: true });
+
+const env: Record<string, string | undefined> = {
+  ...process.env,
+  ...stack.env,
+  NODE_ENV: "production",
+  PORT: port,
+  APP_URL: `http://localhost:${port}`,
+  DATA_DIR: dataDir,
+  LOG_LEVEL: process.env.LOG_LEVEL ?? "info",
+};
+delete env.DATABASE_URL;
+if (process.env.E2E_DATABASE_URL) env.DATABASE_URL = process.env.E2E_DATABASE_URL;
+
+// Server output goes to a file the tests read (e.g. to prove secrets never reach the log).
+const log = fs.openSync(path.join(dataDir, "server.log"), "a");
+fs.writeFileSync(path.join(os.tmpdir(), "solrouter-e2e-current.json"), JSON.stringify({ dataDir, port, ...stack.env }));
+const next = spawn("node_modules/.bin/next", ["start", "-p", port], { stdio: ["ignore", log, log], env: env as NodeJS.ProcessEnv });
+
+const stop = async () => {
+  next.kill("SIGTERM");
+  await stack.stop();
+  process.exit(0);
+};
+next.on("exit", async (code) => {
+  await stack.stop();
+  process.exit(code ?? 1);
+});
+process.on("SIGINT", () => void stop());
+process.on("SIGTERM", () => void stop());

@@ -1,0 +1,51 @@
+// `npm test`: unit and integration tests (Vitest; PGlite, plus PostgreSQL when TEST_DATABASE_URL
+// is set), then the production build, then the browser tests (Playwright in Debian's Chromium).
+// Ends with one plain summary line: "N passed, N failed".
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+
+function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): number {
+  console.log(`\n$ ${cmd} ${args.join(" ")}`);
+  const r = spawnSync(cmd, args, { stdio: "inherit", env });
+  return r.status ?? 1;
+}
+
+function readJson(file: string): any {
+  try {
+    return JSON.parse(fs.readFileSync(file, "utf8"));
+  } catch {
+    return null;
+  }
+}
+
+fs.rmSync("test-results", { recursive: true, force: true });
+fs.mkdirSync("test-results", { recursive: true });
+const only = process.argv[2];
+let passed = 0;
+let failed = 0;
+let broken = false;
+
+if (only !== "e2e") {
+  const code = run("node_modules/.bin/vitest", ["run", "--reporter=default", "--reporter=json", "--outputFile.json=test-results/vitest-report.json"]);
+  const report = readJson("test-results/vitest-report.json");
+  passed += report?.numPassedTests ?? 0;
+  failed += report?.numFailedTests ?? 0;
+  if (code !== 0 && !report?.numFailedTests) broken = true;
+}
+
+if (only !== "unit") {
+  if (run("node_modules/.bin/next", ["build"]) !== 0) {
+    console.error("next build failed");
+    broken = true;
+  } else {
+    const code = run("node_modules/.bin/playwright", ["test"], { ...process.env, CI: process.env.CI ?? "1" });
+    const report = readJson("test-results/e2e-report.json");
+    const stats = report?.stats;
+    passed += (stats?.expected ?? 0) + (stats?.flaky ?? 0);
+    failed += stats?.unexpected ?? 0;
+    if (code !== 0 && !stats?.unexpected) broken = true;
+  }
+}
+
+console.log(`\n${passed} passed, ${failed} failed`);
+process.exit(failed > 0 || broken ? 1 : 0);
