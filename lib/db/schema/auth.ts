@@ -8,10 +8,15 @@ export const accounts = pgTable(
     wallet: text("wallet").notNull().unique(),
     // Cached sum of ledger entries, kept in the same transaction as every entry.
     balanceMicro: bigint("balance_micro", { mode: "bigint" }).notNull().default(sql`0`),
+    // Part of the balance held by running gateway instances for calls in flight (see lib/gateway/README.md).
+    heldMicro: bigint("held_micro", { mode: "bigint" }).notNull().default(sql`0`),
     lowBalanceThresholdMicro: bigint("low_balance_threshold_micro", { mode: "bigint" }).notNull().default(sql`1000000`),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [check("accounts_balance_non_negative", sql`${t.balanceMicro} >= 0`)],
+  (t) => [
+    check("accounts_balance_non_negative", sql`${t.balanceMicro} >= 0`),
+    check("accounts_held_within_balance", sql`${t.heldMicro} >= 0 AND ${t.heldMicro} <= ${t.balanceMicro}`),
+  ],
 );
 
 export const signinChallenges = pgTable(

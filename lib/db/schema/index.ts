@@ -1,1 +1,4 @@
 export * from "./auth";
+export * from "./billing";
+export * from "./keys";
+export * from "./usage";

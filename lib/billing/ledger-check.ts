@@ -1,0 +1,27 @@
+import "server-only";
+import type { Queryable } from "@/lib/db";
+
+/**
+ * The money invariants, checked for every account:
+ * balance = Σ entries ≥ 0; Σ usage-event costs = −Σ usage entries; held = Σ live holds ≤ balance.
+ * Returns one line per violation (empty when the books balance).
+ */
+export async function checkLedger(q: Queryable): Promise<string[]> {
+  const rows = await q.query<{ wallet: string; balance: string; entries: string; usage_cost: string; usage_entries: string; held: string; holds: string }>(`
+    SELECT a.wallet, a.balance_micro AS balance, a.held_micro AS held,
+      COALESCE((SELECT sum(amount_micro) FROM ledger_entries l WHERE l.account_id = a.id), 0) AS entries,
+      COALESCE((SELECT sum(cost_micro) FROM usage_events u WHERE u.account_id = a.id AND u.auth_kind = 'key'), 0) AS usage_cost,
+      COALESCE((SELECT -sum(amount_micro) FROM ledger_entries l WHERE l.account_id = a.id AND l.kind = 'usage'), 0) AS usage_entries,
+      COALESCE((SELECT sum(amount_micro) FROM balance_holds h WHERE h.account_id = a.id), 0) AS holds
+    FROM accounts a`);
+  const problems: string[] = [];
+  for (const r of rows) {
+    const [balance, entries, usageCost, usageEntries, held, holds] = [r.balance, r.entries, r.usage_cost, r.usage_entries, r.held, r.holds].map((v) => BigInt(v));
+    if (balance !== entries) problems.push(`${r.wallet}: balance ${balance} != sum of ledger entries ${entries}`);
+    if (balance < 0n) problems.push(`${r.wallet}: negative balance ${balance}`);
+    if (usageCost !== usageEntries) problems.push(`${r.wallet}: usage events cost ${usageCost} != usage ledger entries ${usageEntries}`);
+    if (held !== holds) problems.push(`${r.wallet}: held ${held} != sum of live holds ${holds}`);
+    if (held > balance) problems.push(`${r.wallet}: held ${held} exceeds balance ${balance}`);
+  }
+  return problems;
+}
