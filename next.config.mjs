@@ -19,6 +19,8 @@ const csp = [
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   reactStrictMode: true,
+  // Lets several builds (e.g. parallel e2e runs) live side by side; the default is .next.
+  distDir: process.env.NEXT_DIST_DIR || ".next",
   poweredByHeader: false,
   serverExternalPackages: ["@electric-sql/pglite", "pino", "pg", "litesvm"],
   async headers() {

@@ -5,13 +5,13 @@ const port = Number(process.env.E2E_PORT ?? 3100);
 export default defineConfig({
   testDir: "e2e",
   testMatch: /.*\.spec\.ts$/,
-  outputDir: "test-results",
+  outputDir: process.env.E2E_OUTPUT ?? "test-results",
   timeout: 60_000,
   expect: { timeout: 15_000 },
   fullyParallel: false,
   workers: 2,
   retries: process.env.CI ? 1 : 0,
-  reporter: [["list"], ["json", { outputFile: "test-results/e2e-report.json" }]],
+  reporter: [["list"], ["json", { outputFile: `${process.env.E2E_OUTPUT ?? "test-results"}/e2e-report.json` }]],
   use: {
     baseURL: `http://localhost:${port}`,
     browserName: "chromium",

@@ -19,5 +19,5 @@ export async function signIn(page: Page, opts: Partial<TestWalletOptions> = {}):
 }
 
 export async function shot(page: Page, name: string) {
-  await page.screenshot({ path: `test-results/screenshots/${name}.png`, fullPage: true });
+  await page.screenshot({ path: `${process.env.E2E_OUTPUT ?? "test-results"}/screenshots/${name}.png`, fullPage: true });
 }

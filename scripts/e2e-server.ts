@@ -24,7 +24,6 @@ if (process.env.E2E_DATABASE_URL) env.DATABASE_URL = process.env.E2E_DATABASE_UR
 
 // Server output goes to a file the tests read (e.g. to prove secrets never reach the log).
 const log = fs.openSync(path.join(dataDir, "server.log"), "a");
-fs.writeFileSync(path.join(os.tmpdir(), "solrouter-e2e-current.json"), JSON.stringify({ dataDir, port, ...stack.env }));
 const next = spawn("node_modules/.bin/next", ["start", "-p", port], { stdio: ["ignore", log, log], env: env as NodeJS.ProcessEnv });
 
 const stop = async () => {
