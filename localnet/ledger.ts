@@ -1,12 +1,11 @@
 import { address, type EncodedAccount } from "@solana/kit";
 import { Clock, FailedTransactionMetadata, LiteSVM } from "litesvm";
 import { toRpcTxError, type RpcTxError } from "./errors";
-import {
-  fromJournalEntry, History, innerInstructions, returnData, toJournalEntry, type InnerIxGroup, type JournalEntry, type TxRecord,
-} from "./history";
+import { fromJournalEntry, History, innerInstructions, returnData, toJournalEntry } from "./history";
+import type { InnerIxGroup, JournalEntry, TxRecord } from "./history";
 import { b58encode } from "./json";
 import type { Journal } from "./persistence";
-import { SLOTS_PER_EPOCH, type SlotClock } from "./slot-clock";
+import { BLOCKHASH_VALID_SLOTS, SLOTS_PER_EPOCH, type SlotClock } from "./slot-clock";
 import { parseMint, tokenBalances, type RawAccount } from "./token-accounts";
 import { computeFee, extractMemo, parseWire, type ParsedTx } from "./wire";
 
@@ -52,6 +51,7 @@ export class Ledger {
   private readonly listeners: ((r: TxRecord) => void)[] = [];
   journal: Journal | null = null;
   private journalError: Error | null = null;
+  private syncedSlot = -1;
 
   constructor(readonly clock: SlotClock) {}
 
@@ -225,10 +225,17 @@ export class Ledger {
     return { all: [...parsed.message.staticKeys, ...writable, ...readonly], writable, readonly };
   }
 
-  /** litesvm's clock starts at the Unix epoch; programs reading Clock should see the cluster's wall time. */
+  /**
+   * litesvm's clock starts at the Unix epoch; programs reading Clock should see the cluster's wall time.
+   * SlotHashes gets the recent slots because creating an address lookup table requires a recent slot.
+   */
   private syncClock(slot: number): void {
+    if (slot === this.syncedSlot) return;
+    this.syncedSlot = slot;
     const epoch = BigInt(Math.floor(slot / SLOTS_PER_EPOCH));
     const epochStart = BigInt(this.clock.blockTime(Number(epoch) * SLOTS_PER_EPOCH));
     this.svm.setClock(new Clock(BigInt(slot), epochStart, epoch, epoch + 1n, BigInt(this.clock.blockTime(slot))));
+    const recent = Array.from({ length: Math.min(slot + 1, BLOCKHASH_VALID_SLOTS) }, (_, i) => slot - i);
+    this.svm.setSlotHashes(recent.map((s) => ({ slot: BigInt(s), hash: this.clock.blockhashOf(s) })));
   }
 }

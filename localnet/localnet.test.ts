@@ -15,6 +15,7 @@ import {
   TOKEN_PROGRAM_ID,
 } from "@solana/spl-token";
 import {
+  AddressLookupTableProgram,
   Connection,
   Keypair,
   LAMPORTS_PER_SOL,
@@ -162,14 +163,26 @@ describe("localnet", () => {
     expect((await conn.getSignatureStatus(bs58.encode(tx.signature!))).value).toBeNull();
   });
 
-  it("runs a v0 transaction", async () => {
+  it("runs a v0 transaction that loads an address lookup table", async () => {
     const to = Keypair.generate().publicKey;
+    const [create, table] = AddressLookupTableProgram.createLookupTable({
+      authority: payer.publicKey,
+      payer: payer.publicKey,
+      recentSlot: await conn.getSlot(),
+    });
+    const extend = AddressLookupTableProgram.extendLookupTable({
+      lookupTable: table, authority: payer.publicKey, payer: payer.publicKey, addresses: [to],
+    });
+    await sendAndConfirmTransaction(conn, new Transaction().add(create, extend), [payer]);
+    await new Promise((r) => setTimeout(r, 900)); // addresses become usable a slot after they are added
+    const lookupTable = (await conn.getAddressLookupTable(table)).value!;
+
     const { blockhash, lastValidBlockHeight } = await conn.getLatestBlockhash();
     const message = new TransactionMessage({
       payerKey: payer.publicKey,
       recentBlockhash: blockhash,
       instructions: [SystemProgram.transfer({ fromPubkey: payer.publicKey, toPubkey: to, lamports: 1_000_000 }), memoIx("v0")],
-    }).compileToV0Message();
+    }).compileToV0Message([lookupTable]);
     const vtx = new VersionedTransaction(message);
     vtx.sign([payer]);
     const signature = await conn.sendTransaction(vtx);
@@ -177,7 +190,8 @@ describe("localnet", () => {
     expect(await conn.getBalance(to)).toBe(1_000_000);
     const tx = await conn.getTransaction(signature, { maxSupportedTransactionVersion: 0 });
     expect(tx?.version).toBe(0);
-    expect(tx?.meta?.loadedAddresses).toEqual({ writable: [], readonly: [] });
+    expect(tx?.meta?.loadedAddresses?.writable.map((k) => k.toBase58())).toEqual([to.toBase58()]);
+    expect((await conn.getSignaturesForAddress(to))[0]?.signature).toBe(signature);
     await expect(conn.getTransaction(signature)).rejects.toThrow(/maxSupportedTransactionVersion/);
   });
 

@@ -11,6 +11,7 @@ export interface RpcContext {
   ledger: Ledger;
   faucet: Faucet;
   identity: string;
+  log: (msg: string) => void;
 }
 
 export type Handler = (params: unknown[], ctx: RpcContext) => unknown;

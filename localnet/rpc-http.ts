@@ -21,7 +21,7 @@ const errorReply = (id: unknown, code: number, message: string, data?: unknown) 
   id: id ?? null,
 });
 
-export function createDispatcher(ctx: RpcContext, log: (msg: string) => void) {
+export function createDispatcher(ctx: RpcContext) {
   const one = (req: Request): unknown => {
     if (!req || typeof req !== "object" || typeof req.method !== "string") {
       return errorReply(req?.id, -32600, "Invalid request");
@@ -34,7 +34,7 @@ export function createDispatcher(ctx: RpcContext, log: (msg: string) => void) {
       return { jsonrpc: "2.0", result: handler(params, ctx), id: req.id ?? null };
     } catch (e) {
       if (e instanceof RpcError) return errorReply(req.id, e.code, e.message, e.data);
-      log(`${req.method} failed: ${(e as Error).stack ?? String(e)}`);
+      ctx.log(`${req.method} failed: ${(e as Error).stack ?? String(e)}`);
       return errorReply(req.id, -32603, `Internal error: ${(e as Error).message}`);
     }
   };

@@ -63,7 +63,7 @@ export const transactionMethods: Record<string, Handler> = {
     if (out.err === "SignatureFailure") throw sigVerifyFailure();
     // Like a real node after skipPreflight, a transaction that cannot land is dropped silently; say so on stderr.
     if (!out.record && out.err !== "AlreadyProcessed") {
-      process.stderr.write(`localnet: dropped ${out.signature}: ${describeTxError(out.err ?? "unknown")}\n`);
+      ctx.log(`dropped ${out.signature}: ${describeTxError(out.err ?? "unknown")}`);
     }
     return out.signature;
   },

@@ -84,15 +84,16 @@ export async function startLocalnet(options: StartLocalnetOptions): Promise<Loca
     const journalFile = path.join(dataDir, "journal.ndjson");
     const started = Date.now();
     const entries = Journal.read(journalFile) as JournalEntry[];
-    ledger.replay(entries, log);
+    // Divergence from the journal means balances may be wrong, so it is reported even when quiet.
+    ledger.replay(entries, (msg) => process.stderr.write(`localnet: ${msg}\n`));
     if (entries.length) log(`replayed ${entries.length} transactions in ${Date.now() - started} ms`);
     journal = new Journal(journalFile);
     ledger.journal = journal;
     faucet.ensureGenesis();
     if (created) log(`created new localnet state in ${dataDir}`);
 
-    const ctx: RpcContext = { ledger, faucet, identity: state.keys.faucet.publicKey.toBase58() };
-    const handler = createHttpHandler(createDispatcher(ctx, log));
+    const ctx: RpcContext = { ledger, faucet, identity: state.keys.faucet.publicKey.toBase58(), log };
+    const handler = createHttpHandler(createDispatcher(ctx));
     const subscriptions = new Subscriptions(ctx);
     // Both ports speak HTTP and WebSocket, so clients that use the RPC port for PubSub also work.
     const servers = [createServer(handler), createServer(handler)] as const;

@@ -45,7 +45,7 @@ export class SlotClock {
     return false;
   }
 
-  private blockhashOf(slot: number): string {
+  blockhashOf(slot: number): string {
     let hash = this.hashes.get(slot);
     if (!hash) {
       hash = this.hashFor("blockhash", slot);
