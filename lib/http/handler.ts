@@ -7,6 +7,7 @@ import { AppError } from "@/lib/errors";
 import { findSession, readCookie, SESSION_COOKIE, type SessionAccount } from "@/lib/auth/session";
 import { randomToken } from "@/lib/crypto/random";
 import { errorToResponse, describeZod } from "./errors";
+import { resolveAgentCaller, type AgentCaller } from "./agent-caller";
 
 type Params = Record<string, string | string[] | undefined>;
 
@@ -17,6 +18,7 @@ interface BaseCtx {
 }
 export type PublicCtx = BaseCtx;
 export type SessionCtx = BaseCtx & { session: SessionAccount };
+export type AgentCtx = BaseCtx & { caller: AgentCaller };
 
 type RouteFn = (req: Request, route: { params: Promise<Params> }) => Promise<Response>;
 
@@ -64,6 +66,36 @@ export function sessionRoute(fn: (req: Request, ctx: SessionCtx) => Promise<Resp
     return { ...base, session };
   }, fn);
 }
+
+// The API is called from servers and from browsers (agents in web apps): it answers any origin
+// and lets browsers read the x402 headers.
+const CORS = {
+  "access-control-allow-origin": "*",
+  "access-control-expose-headers": "PAYMENT-REQUIRED, PAYMENT-RESPONSE, Retry-After, x-request-id",
+};
+
+function withCors(route: RouteFn): RouteFn {
+  return async (req, params) => {
+    const res = await route(req, params);
+    for (const [k, v] of Object.entries(CORS)) res.headers.set(k, v);
+    return res;
+  };
+}
+
+/** The public API: resolves an API key, internal JWT or x402 payment; no cookies, no Origin check. */
+export function agentRoute(fn: (req: Request, ctx: AgentCtx) => Promise<Response>): RouteFn {
+  return withCors(wrap(async (req, base) => ({ ...base, caller: await resolveAgentCaller(req) }), fn));
+}
+agentRoute.preflight = async (): Promise<Response> =>
+  new Response(null, {
+    status: 204,
+    headers: {
+      ...CORS,
+      "access-control-allow-methods": "POST, OPTIONS",
+      "access-control-allow-headers": "authorization, content-type, payment-signature, x-request-id",
+      "access-control-max-age": "86400",
+    },
+  });
 
 const MAX_JSON_BYTES = 64 * 1024;
 

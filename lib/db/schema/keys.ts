@@ -1,4 +1,5 @@
-import { bigint, index, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { sql } from "drizzle-orm";
+import { bigint, date, index, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { accounts } from "./auth";
 
 export const apiKeys = pgTable(
@@ -16,9 +17,27 @@ export const apiKeys = pgTable(
     lastUsedAt: timestamp("last_used_at", { withTimezone: true }),
     expiresAt: timestamp("expires_at", { withTimezone: true }),
     revokedAt: timestamp("revoked_at", { withTimezone: true }),
-    // Optional monthly spend cap (UTC months).
+    // Optional monthly spend cap (UTC months). period_* track the current month's spend and the
+    // part of the cap held by gateway instances for calls in flight.
     spendCapMicro: bigint("spend_cap_micro", { mode: "bigint" }),
+    periodStart: date("period_start"),
+    periodSpendMicro: bigint("period_spend_micro", { mode: "bigint" }).notNull().default(sql`0`),
+    capHeldMicro: bigint("cap_held_micro", { mode: "bigint" }).notNull().default(sql`0`),
     replacedBy: uuid("replaced_by"),
   },
   (t) => [index("api_keys_account_idx").on(t.accountId, t.createdAt)],
+);
+
+// Part of a key's monthly cap held by one gateway instance (the cap's analogue of balance_holds).
+export const keyCapHolds = pgTable(
+  "key_cap_holds",
+  {
+    instanceId: text("instance_id").notNull(),
+    keyId: uuid("key_id")
+      .notNull()
+      .references(() => apiKeys.id),
+    amountMicro: bigint("amount_micro", { mode: "bigint" }).notNull(),
+    heartbeatAt: timestamp("heartbeat_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex("key_cap_holds_instance_key_idx").on(t.instanceId, t.keyId), index("key_cap_holds_heartbeat_idx").on(t.heartbeatAt)],
 );

@@ -1,0 +1,155 @@
+import "server-only";
+import { z } from "zod";
+import { randomBytes } from "node:crypto";
+import { AppError } from "@/lib/errors";
+import type { ResolvedKey } from "@/lib/keys/resolve";
+import { costMicro, findModel, type Model } from "./catalog";
+import { complete } from "./upstream";
+import { gateway } from "./runtime";
+import type { Settlement, UsageRecord } from "./settle-batch";
+
+export const AgentBody = z.object({
+  prompt: z.string({ message: "prompt must be a string" }).min(1, "prompt must not be empty"),
+  model: z.string({ message: "model must be a string" }).min(1, "model is required").max(100),
+  maxTokens: z.number({ message: "maxTokens must be a number" }).int("maxTokens must be a whole number").positive("maxTokens must be positive").optional(),
+});
+export type AgentRequest = z.infer<typeof AgentBody>;
+
+export interface AgentResponse {
+  id: string;
+  model: string;
+  output: string;
+  usage: { inputTokens: number; outputTokens: number };
+  costMicro: bigint;
+}
+
+const DEFAULT_MAX_TOKENS = 1024;
+// Chat templates add a few tokens around the prompt; a token is never shorter than a byte.
+const TEMPLATE_TOKENS = 32;
+const TOUCH_EVERY_MS = 60_000;
+
+export function resolveModel(req: AgentRequest): { model: Model; maxTokens: number } {
+  const model = findModel(req.model);
+  if (!model) throw new AppError("unknown_model", `Unknown model "${req.model.slice(0, 100)}". See GET /api/models.`);
+  const maxTokens = req.maxTokens ?? Math.min(DEFAULT_MAX_TOKENS, model.maxOutputTokens);
+  if (maxTokens > model.maxOutputTokens) throw new AppError("invalid_request", `maxTokens must be at most ${model.maxOutputTokens} for ${model.id}.`);
+  return { model, maxTokens };
+}
+
+/** The most a call can cost: the whole prompt as tokens plus every allowed output token. */
+export function maxCost(model: Model, prompt: string, maxTokens: number): bigint {
+  return costMicro(model, Buffer.byteLength(prompt) + TEMPLATE_TOKENS, maxTokens);
+}
+
+function newCallId() {
+  return `gen_${randomBytes(12).toString("base64url")}`;
+}
+
+function usageOf(base: Omit<UsageRecord, "inputTokens" | "outputTokens" | "costMicro" | "status" | "latencyMs" | "at">, started: number) {
+  return (status: number, inputTokens = 0, outputTokens = 0, cost = 0n): UsageRecord => ({
+    ...base,
+    inputTokens,
+    outputTokens,
+    costMicro: cost,
+    status,
+    latencyMs: Math.round(performance.now() - started),
+    at: new Date(),
+  });
+}
+
+/** A call billed from the prepaid balance: reserve → model → settle → record, all or nothing. */
+export async function runKeyCall(key: ResolvedKey, req: AgentRequest, requestId: string): Promise<AgentResponse> {
+  const rt = gateway();
+  const wait = rt.keyLimiter.take(key.keyId);
+  if (wait > 0) throw new AppError("rate_limited", "Too many requests for this API key. Slow down and retry.", { retryAfterSeconds: wait });
+  const { model, maxTokens } = resolveModel(req);
+  const reserved = maxCost(model, req.prompt, maxTokens);
+  const capped = key.spendCapMicro !== null;
+
+  if (capped && !(await rt.caps.reserve(key.keyId, reserved)))
+    throw new AppError("key_spend_limit", "This call would exceed the API key's monthly spend cap. Raise the cap or use another key.");
+  if (!(await rt.balances.reserve(key.accountId, reserved))) {
+    if (capped) rt.caps.cancel(key.keyId, reserved);
+    throw new AppError("insufficient_balance", "Your balance is too low for this call. Top up in the dashboard.");
+  }
+
+  const started = performance.now();
+  const record = usageOf({ accountId: key.accountId, keyId: key.keyId, authKind: "key", product: null, model: model.id, requestId }, started);
+  const now = Date.now();
+  const touchKey = now - (rt.lastTouched.get(key.keyId) ?? 0) > TOUCH_EVERY_MS ? key.keyId : undefined;
+  if (touchKey) rt.lastTouched.set(key.keyId, now);
+  const charge = { accountId: key.accountId, keyId: key.keyId, capped };
+
+  let result;
+  try {
+    result = await complete(model.upstreamModel, req.prompt, maxTokens);
+  } catch (err) {
+    rt.balances.cancel(key.accountId, reserved);
+    if (capped) rt.caps.cancel(key.keyId, reserved);
+    // The failed call is logged for the user, at no cost.
+    await rt.batcher.submit({ usage: record(err instanceof AppError && err.code === "unavailable" ? 503 : 502), touchKey }).catch(() => {});
+    throw err;
+  }
+
+  const actual = costMicro(model, result.inputTokens, result.outputTokens);
+  // Never charge more than was reserved: the reservation is the price the caller agreed to.
+  const cost = actual < reserved ? actual : reserved;
+  rt.balances.finish(key.accountId, reserved, cost);
+  if (capped) rt.caps.finish(key.keyId, reserved, cost);
+  const settlement: Settlement = { usage: record(200, result.inputTokens, result.outputTokens, cost), charge, touchKey };
+  try {
+    await rt.batcher.submit(settlement);
+  } catch {
+    rt.balances.unsettled(key.accountId, cost);
+    if (capped) rt.caps.unsettled(key.keyId, cost);
+    throw new AppError("unavailable", "The call could not be recorded, so it was not charged. Please retry.");
+  }
+  rt.balances.settled(key.accountId, cost);
+  if (capped) rt.caps.settled(key.keyId, cost);
+  return { id: newCallId(), model: model.id, output: result.output, usage: { inputTokens: result.inputTokens, outputTokens: result.outputTokens }, costMicro: cost };
+}
+
+/** A first-party call (internal JWT): metered and recorded, no balance impact. */
+export async function runProductCall(product: string, req: AgentRequest, requestId: string): Promise<AgentResponse> {
+  const rt = gateway();
+  const wait = rt.productLimiter.take(product);
+  if (wait > 0) throw new AppError("rate_limited", "Too many requests for this product. Slow down and retry.", { retryAfterSeconds: wait });
+  const { model, maxTokens } = resolveModel(req);
+  const record = usageOf({ accountId: null, keyId: null, authKind: "jwt", product, model: model.id, requestId }, performance.now());
+  let result;
+  try {
+    result = await complete(model.upstreamModel, req.prompt, maxTokens);
+  } catch (err) {
+    await rt.batcher.submit({ usage: record(502) }).catch(() => {});
+    throw err;
+  }
+  const cost = costMicro(model, result.inputTokens, result.outputTokens);
+  await rt.batcher.submit({ usage: record(200, result.inputTokens, result.outputTokens, cost) });
+  return { id: newCallId(), model: model.id, output: result.output, usage: { inputTokens: result.inputTokens, outputTokens: result.outputTokens }, costMicro: cost };
+}
+
+/**
+ * A keyless call paid per call with x402. `pay` runs after the model succeeded (settlement);
+ * a failed call is never settled, so the payer stays whole.
+ */
+export async function runPaidCall(
+  payer: string,
+  req: AgentRequest,
+  requestId: string,
+  priceMicro: bigint,
+  pay: () => Promise<void>,
+): Promise<AgentResponse> {
+  const rt = gateway();
+  const { model, maxTokens } = resolveModel(req);
+  const record = usageOf({ accountId: null, payerWallet: payer, keyId: null, authKind: "x402", product: null, model: model.id, requestId }, performance.now());
+  let result;
+  try {
+    result = await complete(model.upstreamModel, req.prompt, maxTokens);
+  } catch (err) {
+    await rt.batcher.submit({ usage: record(502) }).catch(() => {});
+    throw err;
+  }
+  await pay();
+  await rt.batcher.submit({ usage: record(200, result.inputTokens, result.outputTokens, priceMicro) });
+  return { id: newCallId(), model: model.id, output: result.output, usage: { inputTokens: result.inputTokens, outputTokens: result.outputTokens }, costMicro: priceMicro };
+}
