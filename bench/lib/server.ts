@@ -1,0 +1,84 @@
+// Starts the production build (`next start`) on a seeded database with the stand-in model, for
+// benchmarks. The database is seeded before the server opens it (PGlite allows one process).
+import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import pg from "pg";
+import { randomBytes } from "node:crypto";
+import { openDb } from "@/lib/db/client";
+import { applyLedgerEntry, ensureAccount } from "@/lib/billing/ledger";
+import { generateApiKey } from "@/lib/keys/format";
+import { startMockModel } from "@/scripts/mock-model";
+
+export interface BenchServer {
+  url: string;
+  apiKey: string;
+  stop(): Promise<void>;
+}
+
+async function seed(opts: { url?: string; dataDir?: string }) {
+  const db = await openDb(opts);
+  const accountId = await ensureAccount(db, "BenchWa11et1111111111111111111111111111111");
+  const key = generateApiKey();
+  await db.query("INSERT INTO api_keys (account_id, name, key_hash, start) VALUES ($1, 'bench', $2, $3)", [accountId, key.hash, key.start]);
+  await db.transaction((tx) => applyLedgerEntry(tx, { accountId, amountMicro: 1_000_000_000_000n, kind: "adjustment", reference: `bench:${randomBytes(6).toString("hex")}` }));
+  await db.close();
+  return key.secret;
+}
+
+export async function startBenchServer(kind: "pglite" | "postgres", port: number): Promise<BenchServer> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "solrouter-bench-"));
+  let databaseUrl: string | undefined;
+  let dbName: string | undefined;
+  const adminUrl = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+  if (kind === "postgres") {
+    dbName = `bench_${randomBytes(5).toString("hex")}`;
+    const admin = new pg.Client({ connectionString: adminUrl });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${dbName}`);
+    await admin.end();
+    const u = new URL(adminUrl);
+    u.pathname = `/${dbName}`;
+    databaseUrl = u.toString();
+  }
+  const apiKey = await seed(databaseUrl ? { url: databaseUrl } : { dataDir });
+  const model = await startMockModel();
+  const env: Record<string, string | undefined> = {
+    ...process.env,
+    NODE_ENV: "production",
+    PORT: String(port),
+    APP_URL: `http://localhost:${port}`,
+    DATA_DIR: dataDir,
+    DATABASE_URL: databaseUrl,
+    UPSTREAM_URL: model.url,
+    KEY_RATE_LIMIT_PER_MINUTE: "100000000",
+    KEY_RATE_LIMIT_BURST: "1000000",
+    LOG_LEVEL: "warn",
+  };
+  const child: ChildProcess = spawn("node_modules/.bin/next", ["start", "-p", String(port)], { env: env as NodeJS.ProcessEnv, stdio: ["ignore", "ignore", "inherit"] });
+  const url = `http://localhost:${port}`;
+  for (let i = 0; ; i++) {
+    try {
+      if ((await fetch(`${url}/api/health`)).ok) break;
+    } catch {}
+    if (i > 300) throw new Error("bench server did not start");
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return {
+    url,
+    apiKey,
+    async stop() {
+      child.kill("SIGTERM");
+      await new Promise((r) => child.once("exit", r));
+      await model.close();
+      if (dbName) {
+        const admin = new pg.Client({ connectionString: adminUrl });
+        await admin.connect();
+        await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+        await admin.end();
+      }
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,39 @@
+// Sign-in server time: challenge + verify through the route handlers, on embedded PGlite.
+import nacl from "tweetnacl";
+import bs58 from "bs58";
+import { overrideEnv } from "@/lib/env";
+import { openDb } from "@/lib/db/client";
+import { setDb } from "@/lib/db";
+import { createSignInMessageText, type SignInInput } from "@/lib/auth/siws-message";
+import { call } from "@/lib/test/http";
+import { GET as challenge } from "@/app/api/auth/challenge/route";
+import { POST as verify } from "@/app/api/auth/verify/route";
+import { percentile } from "./lib/load";
+
+export async function benchSignIn(n = 200) {
+  overrideEnv({ APP_URL: "http://localhost:3000", SIGNIN_RATE_LIMIT_PER_MINUTE: "1000000", LOG_LEVEL: "silent" });
+  const db = await openDb({});
+  setDb(db);
+  const b64 = (b: Uint8Array) => Buffer.from(b).toString("base64");
+  const times: number[] = [];
+  for (let i = 0; i < n + 20; i++) {
+    const kp = nacl.sign.keyPair();
+    const address = bs58.encode(kp.publicKey);
+    // The wallet's signing is client time; only the two server round trips are measured.
+    const t0 = performance.now();
+    const c = await call(challenge, { path: `/api/auth/challenge?address=${address}` });
+    const t1 = performance.now();
+    const input = c.json.input as SignInInput;
+    const msg = new TextEncoder().encode(createSignInMessageText({ ...input, address }));
+    const body = { output: { account: { address, publicKey: b64(kp.publicKey) }, signedMessage: b64(msg), signature: b64(nacl.sign.detached(msg, kp.secretKey)) } };
+    const t2 = performance.now();
+    const v = await call(verify, { body });
+    const t3 = performance.now();
+    if (v.status !== 200) throw new Error(`sign-in failed: ${v.text}`);
+    if (i >= 20) times.push(t1 - t0 + (t3 - t2));
+  }
+  setDb(undefined);
+  await db.close();
+  times.sort((a, b) => a - b);
+  return { signInServerP50Ms: +percentile(times, 50).toFixed(2), signInServerP99Ms: +percentile(times, 99).toFixed(2) };
+}

@@ -1,0 +1,150 @@
+// Usage queries at scale: 1,000,000 events in one account (plus noise accounts), then the
+// request log's first page, a filtered page, the 30-day daily aggregate, the summary cards and
+// a streamed CSV export of 100,000 rows, through the route handlers with a session cookie.
+// Standalone: npx tsx --conditions=react-server bench/usage.ts pglite|postgres [--span-days=30]
+// (postgres needs TEST_DATABASE_URL; a scratch database is created and dropped).
+import { pathToFileURL } from "node:url";
+import { overrideEnv, env } from "@/lib/env";
+import { setDb } from "@/lib/db";
+import { openTestDb } from "@/lib/test/db";
+import { signedInAccount } from "@/lib/test/session";
+import { GET as usageRoute } from "@/app/api/usage/route";
+import { GET as dailyRoute } from "@/app/api/usage/daily/route";
+import { GET as summaryRoute } from "@/app/api/usage/summary/route";
+import { GET as exportRoute } from "@/app/api/usage/export.csv/route";
+
+type Handler = (req: Request, route: { params: Promise<Record<string, string>> }) => Promise<Response>;
+
+export interface BenchUsageOptions {
+  rows?: number;
+  /** The events are spread evenly over this many days up to now; 30 puts every row in the default window (worst case). */
+  spanDays?: number;
+  runs?: number;
+  log?: (line: string) => void;
+}
+
+const KEYS = 10;
+const MODELS = ["gpt-oss:20b", "gpt-oss:120b", "gpt-oss:20b", "llama3.1:8b"];
+
+function pct(sorted: number[], p: number) {
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))]!;
+}
+const round = (n: number) => Math.round(n * 10) / 10;
+
+async function request(handler: Handler, path: string, cookie: string): Promise<Response> {
+  const res = await handler(new Request(new URL(path, env().APP_URL), { headers: { cookie } }), { params: Promise.resolve({}) });
+  if (res.status !== 200) throw new Error(`${path} → ${res.status} ${await res.text()}`);
+  return res;
+}
+
+export async function benchUsage(kind: "pglite" | "postgres", opts: BenchUsageOptions = {}): Promise<Record<string, number | string>> {
+  const rows = opts.rows ?? 1_000_000;
+  const spanDays = opts.spanDays ?? 30;
+  const runs = opts.runs ?? 50;
+  const log = opts.log ?? (() => {});
+  overrideEnv({ APP_URL: "http://localhost:3000", SOLANA_CLUSTER: "localnet", LOG_LEVEL: "silent" });
+  const db = await openTestDb(kind);
+  setDb(db);
+  const out: Record<string, number | string> = { db: kind, rows, spanDays, runs };
+  try {
+    const main = await signedInAccount();
+    const noise = await Promise.all([1, 2, 3].map(() => signedInAccount()));
+    await db.query(
+      `INSERT INTO api_keys (account_id, name, key_hash, start)
+       SELECT $1::uuid, 'bench key ' || g, 'bench-hash-' || g || '-' || $1::text, 'sk_solrouter_b' || g FROM generate_series(0, $2::int - 1) g`,
+      [main.accountId, KEYS],
+    );
+    const keyIds = (await db.query<{ id: string }>("SELECT id FROM api_keys WHERE account_id = $1 ORDER BY name", [main.accountId])).map((r) => r.id);
+
+    const seedStart = performance.now();
+    const now = Date.now();
+    const seed = async (accountId: string, count: number, keys: string[]) => {
+      const chunk = 100_000;
+      for (let lo = 1; lo <= count; lo += chunk) {
+        const hi = Math.min(count, lo + chunk - 1);
+        await db.query(
+          `INSERT INTO usage_events (account_id, key_id, auth_kind, model, input_tokens, output_tokens, cost_micro, latency_ms, status, request_id, created_at)
+           SELECT $1, ($2::uuid[])[1 + g % cardinality($2::uuid[])], 'key', ($3::text[])[1 + g % 4], 100 + g % 900, 50 + g % 450,
+                  10 + g % 1000, 200 + g % 800, CASE WHEN g % 100 = 7 THEN 500 WHEN g % 50 = 3 THEN 429 ELSE 200 END, 'bench-' || g,
+                  to_timestamp($6::double precision / 1000) - (g * ($7::double precision / $4)) * interval '1 millisecond'
+           FROM generate_series($5::int, $8::int) g`,
+          [accountId, keys, MODELS, count, lo, now, spanDays * 86_400_000, hi],
+        );
+        log(`  seeded ${hi.toLocaleString()} / ${count.toLocaleString()}`);
+      }
+    };
+    await seed(main.accountId, rows, keyIds);
+    for (const n of noise) await seed(n.accountId, Math.round(rows / 20), [keyIds[0]!]);
+    // PostgreSQL's autovacuum would do this shortly after a bulk load; PGlite has no autovacuum.
+    await db.query("ANALYZE usage_events");
+    out.seedMs = Math.round(performance.now() - seedStart);
+    log(`seeded in ${out.seedMs} ms`);
+
+    const measure = async (name: string, handler: Handler, path: string) => {
+      const times: number[] = [];
+      for (let i = 0; i < runs + 3; i++) {
+        const t = performance.now();
+        await (await request(handler, path, main.cookie)).text();
+        if (i >= 3) times.push(performance.now() - t);
+      }
+      times.sort((a, b) => a - b);
+      out[`${name}P50Ms`] = round(pct(times, 0.5));
+      out[`${name}P95Ms`] = round(pct(times, 0.95));
+      log(`${name}: p50 ${out[`${name}P50Ms`]} ms, p95 ${out[`${name}P95Ms`]} ms`);
+    };
+    await measure("firstPage", usageRoute, "/api/usage");
+    await measure("filteredPage", usageRoute, `/api/usage?keyId=${keyIds[3]}&model=gpt-oss:120b`);
+    const first = (await (await request(usageRoute, "/api/usage?limit=200", main.cookie)).json()) as { nextCursor: string };
+    await measure("nextPage", usageRoute, `/api/usage?limit=200&cursor=${first.nextCursor}`);
+    await measure("daily30d", dailyRoute, "/api/usage/daily");
+    await measure("summary", summaryRoute, "/api/usage/summary");
+
+    // One key in ten: 100,000 rows at the default size.
+    global.gc?.();
+    const rssBefore = process.memoryUsage().rss;
+    let peak = rssBefore;
+    const sample = () => (peak = Math.max(peak, process.memoryUsage().rss));
+    const timer = setInterval(sample, 10);
+    const t = performance.now();
+    const res = await request(exportRoute, `/api/usage/export.csv?keyId=${keyIds[0]}&from=${new Date(now - (spanDays + 1) * 86_400_000).toISOString()}`, main.cookie);
+    const reader = res.body!.getReader();
+    let bytes = 0;
+    let lines = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      bytes += value.byteLength;
+      for (const b of value) if (b === 10) lines++;
+      sample();
+    }
+    clearInterval(timer);
+    out.exportRows = lines - 1;
+    out.exportMs = Math.round(performance.now() - t);
+    out.exportMb = round(bytes / 1e6);
+    out.exportPeakRssDeltaMb = round((peak - rssBefore) / 1e6);
+    log(`export: ${out.exportRows} rows, ${out.exportMb} MB in ${out.exportMs} ms, peak RSS +${out.exportPeakRssDeltaMb} MB`);
+    return out;
+  } finally {
+    setDb(undefined);
+    await db.close();
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const kind = process.argv[2] === "postgres" ? "postgres" : "pglite";
+  const span = process.argv.find((a) => a.startsWith("--span-days="));
+  const rowsArg = process.argv.find((a) => a.startsWith("--rows="));
+  benchUsage(kind, {
+    spanDays: span ? Number(span.split("=")[1]) : undefined,
+    rows: rowsArg ? Number(rowsArg.split("=")[1]) : undefined,
+    log: (l) => console.error(l),
+  })
+    .then((r) => {
+      console.log(JSON.stringify(r, null, 2));
+      process.exit(0);
+    })
+    .catch((err) => {
+      console.error(err);
+      process.exit(1);
+    });
+}
