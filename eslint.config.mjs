@@ -1,6 +1,7 @@
 import next from "eslint-config-next";
 
-export default [
+const config = [
   ...next,
-  { ignores: [".next/**", "node_modules/**", "sdk/dist/**", "drizzle/**", ".data/**", "test-results/**", "playwright-report/**"] },
+  { ignores: [".next/**", ".next-*/**", "node_modules/**", "sdk/dist/**", "drizzle/**", ".data/**", "test-results*/**", "playwright-report/**", "**/_scratch/**"] },
 ];
+export default config;

@@ -23,7 +23,10 @@ delete env.DATABASE_URL;
 if (process.env.E2E_DATABASE_URL) env.DATABASE_URL = process.env.E2E_DATABASE_URL;
 
 // Server output goes to a file the tests read (e.g. to prove secrets never reach the log).
-const log = fs.openSync(path.join(dataDir, "server.log"), "a");
+// Kept next to the Playwright output so tests can read it.
+const outDir = process.env.E2E_OUTPUT ?? "test-results";
+fs.mkdirSync(outDir, { recursive: true });
+const log = fs.openSync(path.join(outDir, "server.log"), "a");
 const next = spawn("node_modules/.bin/next", ["start", "-p", port], { stdio: ["ignore", log, log], env: env as NodeJS.ProcessEnv });
 
 const stop = async () => {

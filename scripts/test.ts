@@ -25,6 +25,11 @@ let passed = 0;
 let failed = 0;
 let broken = false;
 
+if (only !== "e2e" && run("node_modules/.bin/eslint", ["."]) !== 0) {
+  console.error("eslint found errors");
+  broken = true;
+}
+
 if (only !== "e2e") {
   const code = run("node_modules/.bin/vitest", ["run", "--reporter=default", "--reporter=json", "--outputFile.json=test-results/vitest-report.json"]);
   const report = readJson("test-results/vitest-report.json");

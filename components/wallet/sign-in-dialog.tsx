@@ -1,5 +1,6 @@
 "use client";
 import { useMemo, useState } from "react";
+import { useRouter } from "next/navigation";
 import { WalletProvider, useWallet } from "@solana/wallet-adapter-react";
 import { WalletReadyState, type Adapter } from "@solana/wallet-adapter-base";
 import { Dialog } from "@/components/ui/dialog";
@@ -26,6 +27,7 @@ type State = { step: "pick" } | { step: "signing"; wallet: string } | { step: "d
 function Picker({ onClose }: { onClose: () => void }) {
   const { wallets, select } = useWallet();
   const [state, setState] = useState<State>({ step: "pick" });
+  const router = useRouter();
   const detected = useMemo(
     () => wallets.filter((w) => w.readyState === WalletReadyState.Installed || w.readyState === WalletReadyState.Loadable),
     [wallets],
@@ -40,7 +42,8 @@ function Picker({ onClose }: { onClose: () => void }) {
     try {
       await signInWithWallet(adapter);
       setState({ step: "done" });
-      window.location.assign("/dashboard");
+      router.push("/dashboard");
+      router.refresh();
     } catch (err) {
       const message = err instanceof SignInFailure ? err.message : "Sign-in failed. Please try again.";
       setState({ step: "error", wallet: adapter.name, message });

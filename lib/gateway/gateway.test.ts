@@ -220,4 +220,25 @@ describe.each(testDbKinds())("POST /agent with API keys (%s)", (kind) => {
     expect((await balance(accountId)).held).toBe(0n);
     expect(await checkLedger(db)).toEqual([]);
   });
+
+  it("rate-limits each key with 429 rate_limited and Retry-After", async () => {
+    overrideEnv({ APP_URL: "http://localhost:3000", UPSTREAM_URL: model.url, KEY_RATE_LIMIT_PER_MINUTE: "60", KEY_RATE_LIMIT_BURST: "3" });
+    await resetGateway();
+    try {
+      const { accountId } = await signedInAccount();
+      const key = await makeKey(accountId);
+      const other = await makeKey(accountId);
+      await fund(accountId, 1_000_000n);
+      const statuses: number[] = [];
+      for (let i = 0; i < 5; i++) statuses.push((await ask(key.secret)).status);
+      expect(statuses).toEqual([200, 200, 200, 429, 429]);
+      const limited = await ask(key.secret);
+      expect(limited.json.error.code).toBe("rate_limited");
+      expect(Number(limited.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
+      expect((await ask(other.secret)).status).toBe(200);
+    } finally {
+      overrideEnv({ APP_URL: "http://localhost:3000", UPSTREAM_URL: model.url, KEY_RATE_LIMIT_PER_MINUTE: "1000000", KEY_RATE_LIMIT_BURST: "100000" });
+      await resetGateway();
+    }
+  });
 });

@@ -35,6 +35,7 @@ function checkOrigin(req: Request) {
 function wrap<C extends BaseCtx>(resolve: (req: Request, base: BaseCtx) => Promise<C>, fn: (req: Request, ctx: C) => Promise<Response>): RouteFn {
   return async (req, route) => {
     const requestId = req.headers.get("x-request-id")?.slice(0, 64) || randomToken(9);
+    const started = performance.now();
     const log = logger().child({ reqId: requestId });
     let res: Response;
     try {
@@ -44,7 +45,8 @@ function wrap<C extends BaseCtx>(resolve: (req: Request, base: BaseCtx) => Promi
       res = errorToResponse(err, log);
     }
     res.headers.set("x-request-id", requestId);
-    if (res.status >= 500) log.warn({ method: req.method, path: new URL(req.url).pathname, status: res.status }, "request failed");
+    // One access line per request; headers (cookies, Authorization, payments) are never logged.
+    log[res.status >= 500 ? "warn" : "info"]({ method: req.method, path: new URL(req.url).pathname, status: res.status, ms: Math.round(performance.now() - started) }, "request");
     return res;
   };
 }

@@ -1,0 +1,44 @@
+import { describe, expect, it } from "vitest";
+import { EnvError, parseEnv } from "@/lib/env";
+
+describe("configuration", () => {
+  it("works with nothing set (npm run dev)", () => {
+    const e = parseEnv({});
+    expect(e).toMatchObject({ PORT: 3000, APP_URL: "http://localhost:3000", SOLANA_CLUSTER: "localnet", DATA_DIR: ".data", X402_FACILITATOR: "local" });
+    expect(e.rpcUrl).toBe("http://127.0.0.1:8899");
+    expect(e.DATABASE_URL).toBeUndefined();
+  });
+
+  it("reports one line per bad or missing variable", () => {
+    try {
+      parseEnv({ PORT: "abc", SOLANA_CLUSTER: "testnet", DATABASE_URL: "mysql://x", ROUTER_PRICE_USD: "-1", INTERNAL_JWT_PUBLIC_KEYS: "{" });
+      expect.unreachable();
+    } catch (err) {
+      expect(err).toBeInstanceOf(EnvError);
+      const lines = (err as EnvError).problems;
+      expect(lines).toHaveLength(5);
+      for (const name of ["PORT", "SOLANA_CLUSTER", "DATABASE_URL", "ROUTER_PRICE_USD", "INTERNAL_JWT_PUBLIC_KEYS"]) {
+        expect(lines.filter((l) => l.startsWith(`${name}:`))).toHaveLength(1);
+      }
+      expect((err as Error).message.split("\n")).toHaveLength(6);
+    }
+  });
+
+  it("requires what production and real clusters need", () => {
+    expect(() => parseEnv({ NODE_ENV: "production" })).toThrow(/APP_URL: is required in production/);
+    const err = (() => {
+      try {
+        parseEnv({ SOLANA_CLUSTER: "mainnet-beta" });
+      } catch (e) {
+        return e as EnvError;
+      }
+    })();
+    expect(err?.problems).toEqual([
+      "USDC_MINT: is required when SOLANA_CLUSTER is mainnet-beta",
+      "TREASURY_ADDRESS: is required when SOLANA_CLUSTER is mainnet-beta",
+    ]);
+    expect(parseEnv({ SOLANA_CLUSTER: "devnet", USDC_MINT: "4zMMC9srt5Ri5X14GAgXhaHii3GnPAEERYPJgZJDncDU", TREASURY_ADDRESS: "9xQeWvG816bUx9EPjHmaT23yvVM2ZWbrrpZb9PusVFin" }).rpcUrl).toBe(
+      "https://api.devnet.solana.com",
+    );
+  });
+});
