@@ -138,13 +138,15 @@ export async function runPaidCall(
   requestId: string,
   priceMicro: bigint,
   pay: () => Promise<void>,
+  budgetMs: number,
 ): Promise<AgentResponse> {
   const rt = gateway();
   const { model, maxTokens } = resolveModel(req);
   const record = usageOf({ accountId: null, payerWallet: payer, keyId: null, authKind: "x402", product: null, model: model.id, requestId }, performance.now());
   let result;
   try {
-    result = await complete(model.upstreamModel, req.prompt, maxTokens);
+    // The payment must settle while its blockhash is valid: the model gets a bounded budget.
+    result = await complete(model.upstreamModel, req.prompt, maxTokens, AbortSignal.timeout(budgetMs));
   } catch (err) {
     await rt.batcher.submit({ usage: record(502) }).catch(() => {});
     throw err;
