@@ -31,7 +31,13 @@ export const ERROR_STATUS = {
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
 
+// Next may load this module once per route bundle, and objects shared on globalThis (caches,
+// the gateway runtime) can throw another copy's AppError: recognise it by a global brand, not
+// by instanceof.
+const BRAND = Symbol.for("solrouter.AppError");
+
 export class AppError extends Error {
+  readonly [BRAND] = true;
   constructor(
     readonly code: ErrorCode,
     message: string,
@@ -43,5 +49,5 @@ export class AppError extends Error {
 }
 
 export function isAppError(err: unknown): err is AppError {
-  return err instanceof AppError;
+  return typeof err === "object" && err !== null && (err as Record<symbol, unknown>)[BRAND] === true;
 }

@@ -1,7 +1,7 @@
 import "server-only";
 import { z } from "zod";
 import { randomBytes } from "node:crypto";
-import { AppError } from "@/lib/errors";
+import { AppError, isAppError } from "@/lib/errors";
 import type { ResolvedKey } from "@/lib/keys/resolve";
 import { costMicro, findModel, type Model } from "./catalog";
 import { complete } from "./upstream";
@@ -87,7 +87,7 @@ export async function runKeyCall(key: ResolvedKey, req: AgentRequest, requestId:
     rt.balances.cancel(key.accountId, reserved);
     if (capped) rt.caps.cancel(key.keyId, reserved);
     // The failed call is logged for the user, at no cost.
-    await rt.batcher.submit({ usage: record(err instanceof AppError && err.code === "unavailable" ? 503 : 502), touchKey }).catch(() => {});
+    await rt.batcher.submit({ usage: record(isAppError(err) && err.code === "unavailable" ? 503 : 502), touchKey }).catch(() => {});
     throw err;
   }
 

@@ -1,6 +1,6 @@
 import "server-only";
 import { ZodError } from "zod";
-import { AppError, ERROR_STATUS, type ErrorCode } from "@/lib/errors";
+import { ERROR_STATUS, isAppError, type ErrorCode } from "@/lib/errors";
 import type { Logger } from "pino";
 
 export function jsonError(code: ErrorCode, message: string, init: { headers?: Record<string, string>; body?: Record<string, unknown> } = {}): Response {
@@ -9,7 +9,7 @@ export function jsonError(code: ErrorCode, message: string, init: { headers?: Re
 
 /** The one place any thrown value becomes the contract's JSON. Unknown errors are logged, never shown. */
 export function errorToResponse(err: unknown, log: Logger): Response {
-  if (err instanceof AppError) {
+  if (isAppError(err)) {
     const headers: Record<string, string> = { ...err.extra.headers };
     if (err.extra.retryAfterSeconds !== undefined) headers["Retry-After"] = String(Math.max(1, Math.ceil(err.extra.retryAfterSeconds)));
     return jsonError(err.code, err.message, { headers, body: err.extra.body });

@@ -1,7 +1,7 @@
 import "server-only";
-import { getDb } from "@/lib/db";
+import { getDb, type DbHandle } from "@/lib/db";
 import { AppError } from "@/lib/errors";
-import { LruCache } from "./cache";
+import { LruCache, type LruCacheOptions } from "./cache";
 import { hashApiKey, parseApiKey } from "./format";
 
 export interface ResolvedKey {
@@ -17,71 +17,89 @@ type CacheValue = ResolvedKey | "unknown";
 
 export const KEY_INVALIDATION_CHANNEL = "solrouter_key_changed";
 
-const KEY = Symbol.for("solrouter.key-cache");
-interface State {
+/** What a resolver remembers; kept apart from its methods so that copies of this module can share it. */
+export interface KeyResolverState {
   cache: LruCache<string, CacheValue>;
+  // Bumped by every invalidation: a load that was in flight when one arrived may have read the
+  // old row, so its result must not be cached.
+  epoch: number;
   listening?: Promise<void>;
+  unlisten?: () => Promise<void>;
 }
 
-function state(): State {
-  const g = globalThis as { [KEY]?: State };
-  return (g[KEY] ??= { cache: new LruCache<string, CacheValue>({ maxEntries: 20_000, ttlMs: 30_000 }) });
-}
-
-/** Drops a key from this instance's cache at once and tells every other instance to do the same. */
-export async function invalidateKey(keyId: string): Promise<void> {
-  dropLocal(keyId);
-  const db = await getDb();
-  await db.notify(KEY_INVALIDATION_CHANNEL, keyId);
-}
-
-function dropLocal(keyId: string) {
-  state().cache.deleteWhere((v) => v !== "unknown" && v.keyId === keyId);
-}
-
-/** Subscribes this instance to invalidations from others (PostgreSQL LISTEN; in-process on PGlite). */
-export function listenForKeyInvalidations(): Promise<void> {
-  const s = state();
-  s.listening ??= (async () => {
-    const db = await getDb();
-    await db.listen(KEY_INVALIDATION_CHANNEL, (keyId) => dropLocal(keyId));
-  })().catch((err) => {
-    s.listening = undefined;
-    throw err;
-  });
-  return s.listening;
-}
-
-/** Tests swap databases between suites; the cache must not outlive the database it mirrors. */
-export function resetKeyCache() {
-  const s = state();
-  s.cache.clear();
-  s.listening = undefined;
+export function newKeyResolverState(cacheOptions: LruCacheOptions = { maxEntries: 20_000, ttlMs: 30_000 }): KeyResolverState {
+  return { cache: new LruCache<string, CacheValue>(cacheOptions), epoch: 0 };
 }
 
 /**
- * Resolves `Authorization: Bearer sk_solrouter_…` to its key. Shape and checksum are checked
- * before any database access; verified keys are served from memory afterwards.
+ * A key cache bound to one database handle. The process normally has one (the default, on
+ * getDb()); tests build a second one on another handle to play a second server instance.
  */
-export async function resolveApiKey(secret: string, now = Date.now()): Promise<ResolvedKey> {
-  const parsed = parseApiKey(secret);
-  if (!parsed.ok) throw new AppError("invalid_api_key", "The API key is not valid.");
-  const hash = hashApiKey(parsed.secret);
-  const s = state();
-  let found = s.cache.get(hash);
-  if (found === undefined) {
-    void listenForKeyInvalidations().catch(() => {});
-    found = await loadKey(hash);
-    s.cache.set(hash, found);
+export class KeyResolver {
+  constructor(
+    private readonly db: () => Promise<DbHandle>,
+    private readonly s: KeyResolverState = newKeyResolverState(),
+  ) {}
+
+  /** Drops a key from this instance's cache at once and tells every other instance to do the same. */
+  async invalidate(keyId: string): Promise<void> {
+    this.dropLocal(keyId);
+    await (await this.db()).notify(KEY_INVALIDATION_CHANNEL, keyId);
   }
-  if (found === "unknown") throw new AppError("invalid_api_key", "The API key is not valid.");
-  if (found.revokedAt !== null && found.revokedAt <= now) throw new AppError("revoked_api_key", "This API key has been revoked.");
-  if (found.expiresAt !== null && found.expiresAt <= now) throw new AppError("expired_api_key", "This API key has expired.");
-  return found;
+
+  private dropLocal(keyId: string) {
+    this.s.epoch++;
+    this.s.cache.deleteWhere((v) => v !== "unknown" && v.keyId === keyId);
+  }
+
+  /** Subscribes to invalidations from other instances (PostgreSQL LISTEN; in-process on PGlite). */
+  listen(): Promise<void> {
+    const s = this.s;
+    s.listening ??= (async () => {
+      const db = await this.db();
+      s.unlisten = await db.listen(KEY_INVALIDATION_CHANNEL, (keyId) => this.dropLocal(keyId));
+    })().catch((err) => {
+      s.listening = undefined;
+      throw err;
+    });
+    return s.listening;
+  }
+
+  /** Forgets everything and stops listening (the database it mirrored is going away). */
+  async reset(): Promise<void> {
+    const s = this.s;
+    const unlisten = s.unlisten;
+    s.cache.clear();
+    s.epoch++;
+    s.listening = undefined;
+    s.unlisten = undefined;
+    await unlisten?.().catch(() => {});
+  }
+
+  /**
+   * Resolves `Authorization: Bearer sk_solrouter_…` to its key. Shape and checksum are checked
+   * before any database access; verified keys are served from memory afterwards.
+   */
+  async resolve(secret: string, now = Date.now()): Promise<ResolvedKey> {
+    const parsed = parseApiKey(secret);
+    if (!parsed.ok) throw new AppError("invalid_api_key", "The API key is not valid.");
+    const hash = hashApiKey(parsed.secret);
+    const s = this.s;
+    let found = s.cache.get(hash);
+    if (found === undefined) {
+      void this.listen().catch(() => {});
+      const epoch = s.epoch;
+      found = await loadKey(await this.db(), hash);
+      if (epoch === s.epoch) s.cache.set(hash, found);
+    }
+    if (found === "unknown") throw new AppError("invalid_api_key", "The API key is not valid.");
+    if (found.revokedAt !== null && found.revokedAt <= now) throw new AppError("revoked_api_key", "This API key has been revoked.");
+    if (found.expiresAt !== null && found.expiresAt <= now) throw new AppError("expired_api_key", "This API key has expired.");
+    return found;
+  }
 }
 
-async function loadKey(hash: string): Promise<CacheValue> {
-  const db = await getDb();
+async function loadKey(db: DbHandle, hash: string): Promise<CacheValue> {
   const [row] = await db.query<{
     id: string;
     account_id: string;
@@ -99,4 +117,34 @@ async function loadKey(hash: string): Promise<CacheValue> {
     revokedAt: row.revoked_at === null ? null : new Date(row.revoked_at).getTime(),
     spendCapMicro: row.spend_cap_micro === null ? null : BigInt(row.spend_cap_micro),
   };
+}
+
+// The process-wide cache lives on globalThis: Next may evaluate this module once per route
+// bundle, and every copy must share one cache and one LISTEN connection. Only the state is
+// shared, not a resolver object: errors must come from the calling bundle's own AppError class,
+// or its `instanceof` check would fail and a 401 would turn into a 500.
+const KEY = Symbol.for("solrouter.key-resolver-state");
+let resolver: KeyResolver | undefined;
+
+export function defaultKeyResolver(): KeyResolver {
+  const g = globalThis as { [KEY]?: KeyResolverState };
+  return (resolver ??= new KeyResolver(getDb, (g[KEY] ??= newKeyResolverState())));
+}
+
+/** Drops a key from this instance's cache at once and tells every other instance to do the same. */
+export function invalidateKey(keyId: string): Promise<void> {
+  return defaultKeyResolver().invalidate(keyId);
+}
+
+export function listenForKeyInvalidations(): Promise<void> {
+  return defaultKeyResolver().listen();
+}
+
+/** Tests swap databases between suites; the cache must not outlive the database it mirrors. */
+export function resetKeyCache(): Promise<void> {
+  return defaultKeyResolver().reset();
+}
+
+export function resolveApiKey(secret: string, now = Date.now()): Promise<ResolvedKey> {
+  return defaultKeyResolver().resolve(secret, now);
 }

@@ -5,7 +5,7 @@ import type { Network, PaymentPayload, PaymentRequirements, SettleResponse, Supp
 import { SOLANA_DEVNET_CAIP2, SOLANA_MAINNET_CAIP2, toFacilitatorSvmSigner } from "@x402/svm";
 import { ExactSvmScheme } from "@x402/svm/exact/facilitator";
 import { env } from "@/lib/env";
-import { AppError } from "@/lib/errors";
+import { AppError, isAppError } from "@/lib/errors";
 import { logger } from "@/lib/log";
 import { cdpFacilitatorConfig } from "./cdp";
 import { loadFeePayer } from "./fee-payer";
@@ -73,7 +73,7 @@ async function build(): Promise<Facilitator> {
         : new HTTPFacilitatorClient(kind === "cdp" ? cdpFacilitatorConfig(e.CDP_API_KEY_ID!, e.CDP_API_KEY_SECRET!) : { url: setting, timeoutMs: 30_000 });
     supported = await client.getSupported();
   } catch (err) {
-    if (err instanceof AppError) throw err;
+    if (isAppError(err)) throw err;
     logger().error({ err, facilitator: kind }, "x402 facilitator failed to start");
     throw new AppError("unavailable", "The x402 payment service is unreachable right now. Try again shortly or use an API key.");
   }

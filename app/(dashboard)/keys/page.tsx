@@ -1,7 +1,8 @@
-import { PageHeader } from "../_components/page-header";
+import { env } from "@/lib/env";
+import { KeysView } from "./_components/keys-view";
 
-export const metadata = { title: "Keys" };
+export const metadata = { title: "API keys" };
 
 export default function Page() {
-  return <PageHeader title="Keys" description="Coming soon." />;
+  return <KeysView origin={env().appOrigin} />;
 }

@@ -1,0 +1,72 @@
+"use client";
+import { useId, useState } from "react";
+import { Dialog } from "@/components/ui/dialog";
+import { Spinner } from "@/components/ui/spinner";
+import { formatUsd } from "@/lib/format";
+import { KEY_NAME_MAX } from "@/lib/keys/limits";
+import { CapField } from "./cap-field";
+import { microToDollarInput, parseCapInput } from "./key-format";
+import { useUpdateKey, type KeyItem } from "./keys-api";
+
+function EditForm({ target, onDone }: { target: KeyItem; onDone: () => void }) {
+  const nameId = useId();
+  const [name, setName] = useState(target.name);
+  const [cap, setCap] = useState(target.spendCapMicro === null ? "" : microToDollarInput(target.spendCapMicro));
+  const [errors, setErrors] = useState<{ name?: string; cap?: string }>({});
+  const update = useUpdateKey();
+
+  function submit(e: React.FormEvent) {
+    e.preventDefault();
+    const parsed = parseCapInput(cap);
+    const next = { name: name.trim() ? undefined : "The name cannot be empty.", cap: parsed.ok ? undefined : parsed.error };
+    setErrors(next);
+    if (!parsed.ok || next.name) return;
+    update.mutate({ id: target.id, name: name.trim(), spendCapMicro: parsed.micro }, { onSuccess: onDone });
+  }
+
+  return (
+    <form onSubmit={submit} noValidate className="space-y-4">
+      <div>
+        <label htmlFor={nameId} className="label">
+          Name
+        </label>
+        <input
+          id={nameId}
+          className="input"
+          data-testid="edit-name"
+          data-autofocus
+          autoComplete="off"
+          maxLength={KEY_NAME_MAX}
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          aria-invalid={errors.name ? true : undefined}
+        />
+        {errors.name ? <p className="mt-1 text-xs text-red-600 dark:text-red-400">{errors.name}</p> : null}
+      </div>
+      <CapField value={cap} onChange={setCap} error={errors.cap} testId="edit-cap" />
+      {target.monthSpendMicro ? <p className="muted text-xs">Spent this month: {formatUsd(target.monthSpendMicro)}.</p> : null}
+      {update.error ? (
+        <p role="alert" className="text-sm text-red-600 dark:text-red-400">
+          {update.error.message}
+        </p>
+      ) : null}
+      <div className="flex justify-end gap-2 pt-2">
+        <button type="button" className="btn-secondary" onClick={onDone}>
+          Cancel
+        </button>
+        <button type="submit" className="btn-primary" disabled={update.isPending} data-testid="edit-save">
+          {update.isPending ? <Spinner /> : null}
+          Save
+        </button>
+      </div>
+    </form>
+  );
+}
+
+export function EditKeyDialog({ target, onClose }: { target: KeyItem | null; onClose: () => void }) {
+  return (
+    <Dialog open={target !== null} onClose={onClose} title="Edit key" description="Rename it or change its monthly spend cap." testId="edit-dialog">
+      {target ? <EditForm key={target.id} target={target} onDone={onClose} /> : null}
+    </Dialog>
+  );
+}

@@ -1,0 +1,160 @@
+"use client";
+import { formatUsd } from "@/lib/format";
+import { ago, fullDateTime, relative, shortDate, statusAt } from "./key-format";
+import type { KeyItem, KeyStatus } from "./keys-api";
+
+// One markup for both sizes: a card per key on small screens, a table-like grid from lg up
+// (the column labels become screen-reader-only there, the header row takes over).
+const GRID = "lg:grid lg:grid-cols-[minmax(0,2.2fr)_minmax(0,1fr)_minmax(0,1fr)_minmax(0,1.1fr)_minmax(0,0.9fr)_minmax(0,1.4fr)_auto] lg:items-center lg:gap-4";
+
+const BADGE: Record<KeyStatus, string> = {
+  active: "bg-emerald-50 text-emerald-700 ring-emerald-600/20 dark:bg-emerald-500/10 dark:text-emerald-300 dark:ring-emerald-400/30",
+  expired: "bg-amber-50 text-amber-800 ring-amber-600/20 dark:bg-amber-500/10 dark:text-amber-300 dark:ring-amber-400/30",
+  revoked: "bg-zinc-100 text-zinc-600 ring-zinc-500/20 dark:bg-zinc-800 dark:text-zinc-400 dark:ring-zinc-500/30",
+};
+
+export function StatusBadge({ status }: { status: KeyStatus }) {
+  return (
+    <span className={`inline-flex items-center rounded-full px-2 py-0.5 text-xs font-medium capitalize ring-1 ring-inset ${BADGE[status]}`}>
+      {status}
+    </span>
+  );
+}
+
+function Field({ label, children, className = "" }: { label: string; children: React.ReactNode; className?: string }) {
+  return (
+    <div className={`min-w-0 ${className}`}>
+      <div className="muted text-xs lg:sr-only">{label}</div>
+      <div className="text-sm">{children}</div>
+    </div>
+  );
+}
+
+function Spend({ k }: { k: KeyItem }) {
+  const spent = k.monthSpendMicro ?? 0;
+  if (k.spendCapMicro === null) {
+    return (
+      <span className="tabular-nums">
+        {formatUsd(spent)} <span className="muted text-xs">· no cap</span>
+      </span>
+    );
+  }
+  const pct = Math.min(100, (spent / k.spendCapMicro) * 100);
+  const bar = pct >= 100 ? "bg-red-500" : pct >= 80 ? "bg-amber-500" : "bg-accent-500";
+  return (
+    <span className="block" data-testid="key-spend">
+      <span className="tabular-nums">
+        {formatUsd(spent)} <span className="muted">of {formatUsd(k.spendCapMicro)}</span>
+      </span>
+      <span
+        className="mt-1 block h-1.5 w-full max-w-[10rem] overflow-hidden rounded-full bg-zinc-200 dark:bg-zinc-800"
+        role="progressbar"
+        aria-label="Monthly cap used"
+        aria-valuemin={0}
+        aria-valuemax={100}
+        aria-valuenow={Math.round(pct)}
+      >
+        <span className={`block h-full rounded-full ${bar}`} style={{ width: `${pct}%` }} />
+      </span>
+    </span>
+  );
+}
+
+function Expiry({ k, now, status }: { k: KeyItem; now: number; status: KeyStatus }) {
+  if (status === "revoked" && k.revokedAt) return <span title={fullDateTime(k.revokedAt)}>Revoked {ago(k.revokedAt, now)}</span>;
+  if (!k.expiresAt) return <span className="muted">Never</span>;
+  const label = status === "expired" ? `Expired ${relative(k.expiresAt, now)}` : relative(k.expiresAt, now);
+  return (
+    <span title={fullDateTime(k.expiresAt)}>
+      {label}
+      {k.replacedBy ? <span className="muted block text-xs">rolled</span> : null}
+    </span>
+  );
+}
+
+export interface KeyActions {
+  onEdit: (k: KeyItem) => void;
+  onRoll: (k: KeyItem) => void;
+  onRevoke: (k: KeyItem) => void;
+}
+
+export function KeyList({ keys, now, actions }: { keys: KeyItem[]; now: number; actions: KeyActions }) {
+  return (
+    <div className="card overflow-hidden">
+      <div className={`hidden border-b border-zinc-200 bg-zinc-50 px-4 py-2.5 text-xs font-medium uppercase tracking-wide text-zinc-500 dark:border-zinc-800 dark:bg-zinc-900/60 dark:text-zinc-400 ${GRID}`} aria-hidden="true">
+        <span>Name</span>
+        <span>Created</span>
+        <span>Last used</span>
+        <span>Expires</span>
+        <span>Status</span>
+        <span>This month</span>
+        <span className="w-[13.5rem] text-right">Actions</span>
+      </div>
+      <ul className="divide-y divide-zinc-200 dark:divide-zinc-800" aria-label="API keys">
+        {keys.map((k) => {
+          const status = statusAt(k, now);
+          const live = status === "active";
+          return (
+            <li key={k.id} data-testid="key-row" data-key-id={k.id} data-status={status} className={`px-4 py-4 lg:py-3 ${live ? "" : "bg-zinc-50/60 dark:bg-zinc-900/40"}`}>
+              <div className={`grid grid-cols-2 gap-x-4 gap-y-3 ${GRID}`}>
+                <div className="col-span-2 flex min-w-0 items-start justify-between gap-3 lg:col-span-1">
+                  <div className="min-w-0">
+                                        <div className={`truncate font-medium ${live ? "" : "text-zinc-500 dark:text-zinc-400"}`} title={k.name} data-testid="key-name-cell">
+                      {k.name}
+                    </div>
+                    <div className="muted mt-0.5 truncate font-mono text-xs" data-testid="key-start">
+                      {k.start}
+                    </div>
+                  </div>
+                  <div className="lg:hidden">
+                    <StatusBadge status={status} />
+                  </div>
+                </div>
+                <Field label="Created">
+                  <span title={fullDateTime(k.createdAt)}>{shortDate(k.createdAt)}</span>
+                </Field>
+                <Field label="Last used">
+                  {k.lastUsedAt ? <span title={fullDateTime(k.lastUsedAt)}>{ago(k.lastUsedAt, now)}</span> : <span className="muted">Never</span>}
+                </Field>
+                <Field label="Expires">
+                  <Expiry k={k} now={now} status={status} />
+                </Field>
+                <Field label="Status" className="hidden lg:block">
+                  <StatusBadge status={status} />
+                </Field>
+                <Field label="Spent this month">
+                  <Spend k={k} />
+                </Field>
+                <div className="col-span-2 flex flex-wrap justify-start gap-1 lg:col-span-1 lg:w-[13.5rem] lg:justify-end">
+                  {live ? (
+                    <>
+                      <button type="button" className="btn-ghost px-2.5 py-2 text-xs lg:py-1.5" onClick={() => actions.onEdit(k)} data-testid="edit-key" aria-label={`Edit ${k.name}`}>
+                        Edit
+                      </button>
+                      {!k.replacedBy ? (
+                        <button type="button" className="btn-ghost px-2.5 py-2 text-xs lg:py-1.5" onClick={() => actions.onRoll(k)} data-testid="roll-key" aria-label={`Roll ${k.name}`}>
+                          Roll
+                        </button>
+                      ) : null}
+                      <button
+                        type="button"
+                        className="btn-ghost px-2.5 py-2 text-xs lg:py-1.5 text-red-600 hover:bg-red-50 hover:text-red-700 dark:text-red-400 dark:hover:bg-red-950/40 dark:hover:text-red-300"
+                        onClick={() => actions.onRevoke(k)}
+                        data-testid="revoke-key"
+                        aria-label={`Revoke ${k.name}`}
+                      >
+                        Revoke
+                      </button>
+                    </>
+                  ) : (
+                    <span className="muted hidden text-xs lg:inline">—</span>
+                  )}
+                </div>
+              </div>
+            </li>
+          );
+        })}
+      </ul>
+    </div>
+  );
+}

@@ -1,0 +1,79 @@
+"use client";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { apiFetch } from "@/components/api";
+import type { RollGraceSeconds } from "@/lib/keys/limits";
+
+// The dashboard's view of GET/POST /api/keys. Secrets pass through these functions to the
+// one-time dialog and are never put in the query cache.
+
+export type KeyStatus = "active" | "expired" | "revoked";
+
+export interface KeyItem {
+  id: string;
+  name: string;
+  start: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+  expiresAt: string | null;
+  revokedAt: string | null;
+  spendCapMicro: number | null;
+  monthSpendMicro?: number;
+  replacedBy: string | null;
+  status: KeyStatus;
+}
+
+export interface NewSecret {
+  key: KeyItem;
+  secret: string;
+  /** Present after a roll: the key that the new one replaces. */
+  replaced?: KeyItem;
+}
+
+export const KEYS_QUERY = ["keys"] as const;
+
+export function useKeys() {
+  return useQuery({
+    queryKey: KEYS_QUERY,
+    queryFn: () => apiFetch<{ keys: KeyItem[] }>("/api/keys").then((r) => r.keys),
+  });
+}
+
+/** Puts a changed key into the cached list at once, then refetches the truth. */
+function useKeyMutation<A, R extends { key: KeyItem; replaced?: KeyItem }>(fn: (args: A) => Promise<R>) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: fn,
+    onSuccess: (res) => {
+      qc.setQueryData<KeyItem[]>(KEYS_QUERY, (old) => {
+        if (!old) return old;
+        const changed = [res.key, ...(res.replaced ? [res.replaced] : [])];
+        const rest = old.filter((k) => !changed.some((c) => c.id === k.id));
+        const merged = changed.map((c) => ({ ...c, monthSpendMicro: old.find((k) => k.id === c.id)?.monthSpendMicro ?? 0 }));
+        return [...merged, ...rest].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+      });
+      void qc.invalidateQueries({ queryKey: KEYS_QUERY });
+    },
+  });
+}
+
+export interface CreateKeyArgs {
+  name: string;
+  expiresAt: string | null;
+  spendCapMicro: number | null;
+}
+
+export const useCreateKey = () =>
+  useKeyMutation((args: CreateKeyArgs) => apiFetch<NewSecret>("/api/keys", { method: "POST", json: args }));
+
+export const useRevokeKey = () =>
+  useKeyMutation((id: string) => apiFetch<{ key: KeyItem }>(`/api/keys/${encodeURIComponent(id)}`, { method: "DELETE" }));
+
+export const useRollKey = () =>
+  useKeyMutation(({ id, graceSeconds }: { id: string; graceSeconds: RollGraceSeconds }) =>
+    apiFetch<NewSecret>(`/api/keys/${encodeURIComponent(id)}/roll`, { method: "POST", json: { graceSeconds } }),
+  );
+
+export const useUpdateKey = () =>
+  useKeyMutation(({ id, ...body }: { id: string; name?: string; spendCapMicro?: number | null }) =>
+    apiFetch<{ key: KeyItem }>(`/api/keys/${encodeURIComponent(id)}`, { method: "PATCH", json: body }),
+  );

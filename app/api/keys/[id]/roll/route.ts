@@ -1,0 +1,9 @@
+import { rollKey } from "@/lib/keys/store";
+import { RollKeyBody } from "@/lib/keys/schemas";
+import { json, readJson, sessionRoute } from "@/lib/http/handler";
+
+export const POST = sessionRoute(async (req, { session, params }) => {
+  const { graceSeconds } = await readJson(req, RollKeyBody);
+  const id = typeof params.id === "string" ? params.id : "";
+  return json(await rollKey(session.accountId, id, graceSeconds), { status: 201, headers: { "cache-control": "no-store" } });
+});

@@ -1,0 +1,14 @@
+import { revokeKey, updateKey } from "@/lib/keys/store";
+import { UpdateKeyBody } from "@/lib/keys/schemas";
+import { json, readJson, sessionRoute } from "@/lib/http/handler";
+
+const idParam = (params: Record<string, string | string[] | undefined>) => (typeof params.id === "string" ? params.id : "");
+
+export const DELETE = sessionRoute(async (_req, { session, params }) => {
+  return json({ key: await revokeKey(session.accountId, idParam(params)) }, { headers: { "cache-control": "no-store" } });
+});
+
+export const PATCH = sessionRoute(async (req, { session, params }) => {
+  const body = await readJson(req, UpdateKeyBody);
+  return json({ key: await updateKey(session.accountId, idParam(params), body) }, { headers: { "cache-control": "no-store" } });
+});

@@ -1,0 +1,95 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { overrideEnv } from "@/lib/env";
+import { AppError } from "@/lib/errors";
+import { setDb } from "@/lib/db";
+import { openDb, type DbHandle } from "@/lib/db/client";
+import { testDbKinds, useTestDb, type TestDb } from "@/lib/test/db";
+import { call } from "@/lib/test/http";
+import { signedInAccount } from "@/lib/test/session";
+import { invalidateKey, KeyResolver, resetKeyCache, resolveApiKey } from "@/lib/keys/resolve";
+import { POST as createRoute } from "@/app/api/keys/route";
+import { DELETE as revokeRoute } from "@/app/api/keys/[id]/route";
+
+// The key cache across server instances (LISTEN/NOTIFY) and across copies of the module
+// inside one process (Next evaluates a module once per route bundle).
+
+type Account = Awaited<ReturnType<typeof signedInAccount>>;
+
+const create = (a: Account, body: unknown) => call(createRoute, { path: "/api/keys", cookie: a.cookie, body });
+const revoke = (a: Account, id: string) => call(revokeRoute, { method: "DELETE", path: `/api/keys/${id}`, cookie: a.cookie, params: { id } });
+
+async function expectCode(p: Promise<unknown>, code: string) {
+  await expect(p).rejects.toMatchObject({ code });
+}
+
+/** Polls until `fn` stops throwing, or fails after `ms`. */
+async function within<T>(ms: number, fn: () => Promise<T>): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+}
+
+describe.each(testDbKinds())("key cache invalidation (%s)", (kind) => {
+  let db: TestDb;
+  beforeAll(async () => {
+    overrideEnv({ APP_URL: "http://localhost:3000", SOLANA_CLUSTER: "localnet" });
+    db = await useTestDb(kind);
+    await resetKeyCache();
+  });
+  afterAll(async () => {
+    await resetKeyCache();
+    setDb(undefined);
+    await db.close();
+  });
+
+  it("a change on one instance drops the cached key on another within a second", async () => {
+    // Instance B: its own cache on its own database handle (PostgreSQL: a second pool on the
+    // same database, so the NOTIFY crosses connections; PGlite: one in-process database).
+    const other: DbHandle = kind === "postgres" ? await openDb({ url: db.url! }) : db;
+    const b = new KeyResolver(async () => other);
+    try {
+      await b.listen();
+      const a = await signedInAccount();
+      const { json: k1 } = await create(a, { name: "shared 1" });
+      const { json: k2 } = await create(a, { name: "shared 2" });
+      await b.resolve(k1.secret);
+      await b.resolve(k2.secret);
+
+      // Without a notification B keeps serving what it cached: this is what the NOTIFY fixes.
+      await db.query("UPDATE api_keys SET revoked_at = now() WHERE id = $1", [k1.key.id]);
+      await expect(b.resolve(k1.secret)).resolves.toMatchObject({ keyId: k1.key.id, revokedAt: null });
+      await invalidateKey(k1.key.id);
+      await within(1000, () => expectCode(b.resolve(k1.secret), "revoked_api_key"));
+
+      // The same through the dashboard route on instance A.
+      expect((await revoke(a, k2.key.id)).status).toBe(200);
+      await within(1000, () => expectCode(b.resolve(k2.secret), "revoked_api_key"));
+    } finally {
+      await b.reset();
+      if (other !== db) await other.close();
+    }
+  });
+
+  it("module copies share one cache but throw their own AppError (Next loads a module once per route bundle)", async () => {
+    const a = await signedInAccount();
+    const { json } = await create(a, { name: "two bundles" });
+    await resolveApiKey(json.secret);
+    vi.resetModules();
+    const copy = await import("@/lib/keys/resolve");
+    const errors = await import("@/lib/errors");
+    expect(errors.AppError).not.toBe(AppError);
+    // Shared: the copy serves what this copy cached, even after a change it was not told about.
+    await db.query("UPDATE api_keys SET revoked_at = now() WHERE id = $1", [json.key.id]);
+    await expect(copy.resolveApiKey(json.secret)).resolves.toMatchObject({ keyId: json.key.id });
+    await invalidateKey(json.key.id);
+    const err = await copy.resolveApiKey(json.secret).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(errors.AppError);
+    expect(err).toMatchObject({ code: "revoked_api_key" });
+  });
+});
