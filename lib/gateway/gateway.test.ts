@@ -97,6 +97,21 @@ describe.each(testDbKinds())("POST /agent with API keys (%s)", (kind) => {
     expect(BigInt(ev!.cost_micro)).toBe(0n);
   });
 
+  it("charges nothing when the model times out", async () => {
+    overrideEnv({ APP_URL: "http://localhost:3000", UPSTREAM_URL: model.url, UPSTREAM_TIMEOUT_MS: "200", KEY_RATE_LIMIT_PER_MINUTE: "1000000", KEY_RATE_LIMIT_BURST: "100000" });
+    try {
+      const { accountId } = await signedInAccount();
+      const key = await makeKey(accountId);
+      await fund(accountId, 1_000_000n);
+      const res = await ask(key.secret, { prompt: "slow [[delay:2000]]", model: "gpt-oss:20b" });
+      expect(res.status).toBe(502);
+      expect(res.json.error.message).toMatch(/too long/);
+      expect((await balance(accountId)).balance).toBe(1_000_000n);
+    } finally {
+      overrideEnv({ APP_URL: "http://localhost:3000", UPSTREAM_URL: model.url, KEY_RATE_LIMIT_PER_MINUTE: "1000000", KEY_RATE_LIMIT_BURST: "100000" });
+    }
+  });
+
   it("never overdraws under 200 concurrent calls against a balance covering about half", async () => {
     const { accountId } = await signedInAccount();
     const key = await makeKey(accountId);
