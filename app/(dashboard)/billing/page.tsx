@@ -1,7 +1,23 @@
+import { cookies } from "next/headers";
+import { redirect } from "next/navigation";
+import { findSession, SESSION_COOKIE } from "@/lib/auth/session";
+import { chainConfig } from "@/lib/solana/config";
 import { PageHeader } from "../_components/page-header";
+import { BillingView } from "./_components/billing-view";
 
 export const metadata = { title: "Billing" };
 
-export default function Page() {
-  return <PageHeader title="Billing" description="Coming soon." />;
+export default async function Page() {
+  const session = await findSession((await cookies()).get(SESSION_COOKIE)?.value);
+  if (!session) redirect("/");
+  const c = chainConfig();
+  return (
+    <>
+      <PageHeader title="Billing" description="Prepay for API calls with USDC or $ROUTER from your Solana wallet." />
+      <BillingView
+        sessionWallet={session.wallet}
+        chain={{ cluster: c.cluster, rpcUrl: c.rpcUrl, usdcMint: c.usdcMint, routerMint: c.routerMint, routerPriceUsd: c.routerPriceUsd }}
+      />
+    </>
+  );
 }

@@ -1,0 +1,201 @@
+import "server-only";
+import { randomUUID } from "node:crypto";
+import { Keypair } from "@solana/web3.js";
+import { getDb, type Queryable } from "@/lib/db";
+import { AppError } from "@/lib/errors";
+import { logger } from "@/lib/log";
+import { formatUsd } from "@/lib/format";
+import { chainConfig } from "@/lib/solana/config";
+import { explorerTxUrl } from "@/lib/solana/explorer";
+import { cachedTreasuryTokenAccount, TokenSetupError, treasuryTokenAccount, type TokenAccountInfo } from "@/lib/solana/mints";
+import { RpcResponseError, RpcUnavailableError } from "@/lib/solana/rpc";
+import { formatBaseUnits, tokenAmountForCredit } from "@/lib/solana/token-amount";
+import type { DepositExpectation } from "./deposit-verify";
+import { priceUsdFor, type TopupToken } from "./price-source";
+
+export const MIN_TOPUP_MICRO = 1_000_000n;
+export const MAX_TOPUP_MICRO = 10_000_000_000n;
+/** How long an intent's amount (and for $ROUTER, its price) holds. */
+export const TOPUP_TTL_MS = 10 * 60 * 1000;
+
+export interface TopupRow {
+  id: string;
+  account_id: string;
+  token: TopupToken;
+  mint: string;
+  decimals: number;
+  amount: string | bigint;
+  credit_micro: string | bigint;
+  price_usd: string;
+  reference: string;
+  memo: string;
+  status: "pending" | "credited" | "expired";
+  signature: string | null;
+  failure_reason: string | null;
+  expires_at: Date | string;
+  created_at: Date | string;
+  credited_at: Date | string | null;
+}
+
+/** The contract's `topup` object. */
+export interface TopupView {
+  id: string;
+  token: TopupToken;
+  mint: string;
+  decimals: number;
+  amount: string;
+  creditMicro: bigint;
+  priceUsd: string;
+  payTo: string | null;
+  payToTokenAccount: string | null;
+  /** The mint's token program (Token or Token-2022), which the transfer instruction must use. */
+  tokenProgram: string | null;
+  reference: string;
+  memo: string;
+  expiresAt: string;
+  solanaPayUrl: string | null;
+  status: TopupRow["status"];
+  signature: string | null;
+  explorerUrl: string | null;
+  failureReason: string | null;
+  createdAt: string;
+  creditedAt: string | null;
+}
+
+const iso = (d: Date | string) => new Date(d).toISOString();
+
+/** solana: transfer-request URL (Solana Pay) for a phone wallet to pay the intent. */
+export function solanaPayUrl(row: TopupRow, treasury: string): string {
+  const q = [
+    ["amount", formatBaseUnits(BigInt(row.amount), row.decimals)],
+    ["spl-token", row.mint],
+    ["reference", row.reference],
+    ["label", "Solrouter"],
+    ["message", `Top up ${formatUsd(BigInt(row.credit_micro))} of Solrouter credit`],
+    ["memo", row.memo],
+  ];
+  return `solana:${treasury}?${q.map(([k, v]) => `${k}=${encodeURIComponent(v!)}`).join("&")}`;
+}
+
+export function toView(row: TopupRow): TopupView {
+  const c = chainConfig();
+  const ata = c.treasury ? cachedTreasuryTokenAccount(row.mint, c.treasury) : undefined;
+  return {
+    id: row.id,
+    token: row.token,
+    mint: row.mint,
+    decimals: row.decimals,
+    amount: BigInt(row.amount).toString(),
+    creditMicro: BigInt(row.credit_micro),
+    priceUsd: row.price_usd,
+    payTo: c.treasury,
+    payToTokenAccount: ata?.treasuryTokenAccount ?? null,
+    tokenProgram: ata?.programId ?? null,
+    reference: row.reference,
+    memo: row.memo,
+    expiresAt: iso(row.expires_at),
+    solanaPayUrl: c.treasury ? solanaPayUrl(row, c.treasury) : null,
+    status: row.status,
+    signature: row.signature,
+    explorerUrl: row.signature ? explorerTxUrl(row.signature, c.cluster, c.rpcUrl) : null,
+    failureReason: row.failure_reason,
+    createdAt: iso(row.created_at),
+    creditedAt: row.credited_at ? iso(row.credited_at) : null,
+  };
+}
+
+/** Turns chain trouble into the contract's errors; the operator's details go to the log only. */
+export function chainError(err: unknown, token?: string): never {
+  if (err instanceof RpcUnavailableError || err instanceof RpcResponseError) {
+    logger().warn({ err: err.message }, "solana rpc unavailable");
+    throw new AppError("unavailable", "The Solana network can't be reached right now. Nothing was lost; please try again in a moment.", {
+      retryAfterSeconds: 2,
+    });
+  }
+  if (err instanceof TokenSetupError) {
+    logger().error({ err: err.message }, "treasury token setup");
+    throw new AppError("unavailable", `Top-ups in ${token ?? "this token"} are not available right now: the treasury is not set up for it.`);
+  }
+  throw err;
+}
+
+function tokenSetup(token: TopupToken): { mint: string; treasury: string } {
+  const c = chainConfig();
+  const mint = token === "USDC" ? c.usdcMint : c.routerMint;
+  if (!mint && token === "ROUTER") throw new AppError("invalid_request", "$ROUTER top-ups are not offered on this server.");
+  if (!mint || !c.treasury) {
+    logger().error({ token, mint, treasury: c.treasury }, "top-ups need USDC_MINT/ROUTER_MINT and TREASURY_ADDRESS");
+    throw new AppError("unavailable", "Top-ups are not set up on this server yet.");
+  }
+  return { mint, treasury: c.treasury };
+}
+
+/** The treasury's token account for an intent's mint (cached after the first look). */
+export async function tokenAccountFor(token: TopupToken, mint: string, opts: { timeoutMs?: number } = {}): Promise<TokenAccountInfo> {
+  const treasury = chainConfig().treasury;
+  if (!treasury) throw new AppError("unavailable", "Top-ups are not set up on this server yet.");
+  return treasuryTokenAccount(mint, treasury, opts).catch((err) => chainError(err, token));
+}
+
+export async function expectationFor(row: TopupRow, opts: { timeoutMs?: number } = {}): Promise<DepositExpectation> {
+  const ata = await tokenAccountFor(row.token, row.mint, opts);
+  return {
+    token: row.token === "ROUTER" ? "$ROUTER" : "USDC",
+    reference: row.reference,
+    mint: row.mint,
+    decimals: row.decimals,
+    treasuryTokenAccount: ata.treasuryTokenAccount,
+    amount: BigInt(row.amount),
+    expiresAt: new Date(row.expires_at),
+  };
+}
+
+export async function createTopup(accountId: string, input: { token: TopupToken; creditMicro: bigint }, now = new Date()): Promise<TopupView> {
+  if (input.creditMicro < MIN_TOPUP_MICRO || input.creditMicro > MAX_TOPUP_MICRO) {
+    throw new AppError("invalid_request", "creditMicro: a top-up must be between $1.00 and $10,000.00.");
+  }
+  const { mint } = tokenSetup(input.token);
+  const ata = await tokenAccountFor(input.token, mint);
+  const priceUsd = await priceUsdFor(input.token);
+  const amount = tokenAmountForCredit(input.creditMicro, priceUsd, ata.decimals);
+  const id = randomUUID();
+  const db = await getDb();
+  const [row] = await db.query<TopupRow>(
+    `INSERT INTO topups (id, account_id, token, mint, decimals, amount, credit_micro, price_usd, reference, memo, status, expires_at, created_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'pending', $11, $12) RETURNING *`,
+    [
+      id,
+      accountId,
+      input.token,
+      mint,
+      ata.decimals,
+      amount.toString(),
+      input.creditMicro.toString(),
+      priceUsd,
+      // A fresh key nobody holds: it only marks transactions as paying this intent.
+      Keypair.generate().publicKey.toBase58(),
+      `solrouter:topup:${id}`,
+      new Date(now.getTime() + TOPUP_TTL_MS),
+      now,
+    ],
+  );
+  return toView(row!);
+}
+
+export async function listTopups(accountId: string, limit = 50): Promise<TopupView[]> {
+  const db = await getDb();
+  const rows = await db.query<TopupRow>("SELECT * FROM topups WHERE account_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2", [accountId, limit]);
+  // Warm the token-account cache so pending intents carry payToTokenAccount; the list works without the chain.
+  const treasury = chainConfig().treasury;
+  if (treasury) {
+    const mints = new Set(rows.filter((r) => r.status === "pending").map((r) => r.mint));
+    await Promise.all([...mints].map((m) => treasuryTokenAccount(m, treasury, { timeoutMs: 1500 }).catch(() => null)));
+  }
+  return rows.map(toView);
+}
+
+export async function ownedTopup(q: Queryable, accountId: string, id: string): Promise<TopupRow> {
+  const [row] = await q.query<TopupRow>("SELECT * FROM topups WHERE id = $1 AND account_id = $2", [id, accountId]);
+  if (!row) throw new AppError("not_found", "Top-up not found.");
+  return row;
+}
