@@ -21,3 +21,31 @@ export async function signIn(page: Page, opts: Partial<TestWalletOptions> = {}):
 export async function shot(page: Page, name: string) {
   await page.screenshot({ path: `${process.env.E2E_OUTPUT ?? "test-results"}/screenshots/${name}.png`, fullPage: true });
 }
+
+/**
+ * Funds the signed-in account for real, the way a user does but without the UI: test tokens
+ * from the faucet, a USDC top-up intent, a transfer signed by the test wallet's key on the local
+ * cluster, and confirm until credited.
+ */
+export async function fundAccount(page: Page, wallet: TestWallet, usd: number): Promise<void> {
+  const { Connection, PublicKey } = await import("@solana/web3.js");
+  const { TOKEN_PROGRAM_ID } = await import("@solana/spl-token");
+  const { buildTopupTransaction } = await import("../lib/solana/transfer");
+  const origin = new URL(page.url()).origin;
+  const headers = { origin };
+  expect((await page.request.post("/api/dev/faucet", { headers })).status()).toBe(200);
+  const created = await page.request.post("/api/topups", { headers, data: { token: "USDC", creditMicro: usd * 1_000_000 } });
+  expect(created.status()).toBe(201);
+  const { topup } = await created.json();
+  const { rpcUrl } = await config(page);
+  const conn = new Connection(rpcUrl, "confirmed");
+  await expect
+    .poll(async () => (await conn.getParsedTokenAccountsByOwner(wallet.publicKey, { mint: new PublicKey(topup.mint) })).value.length, { timeout: 15_000 })
+    .toBeGreaterThan(0);
+  const tx = buildTopupTransaction(wallet.publicKey, topup, TOKEN_PROGRAM_ID, await conn.getLatestBlockhash());
+  tx.sign(wallet.keypair);
+  const signature = await conn.sendRawTransaction(tx.serialize());
+  await expect
+    .poll(async () => (await page.request.post(`/api/topups/${topup.id}/confirm`, { headers, data: { signature } })).status(), { timeout: 20_000 })
+    .toBe(200);
+}

@@ -1,5 +1,6 @@
+import fs from "node:fs";
 import { expect, test, type Page } from "@playwright/test";
-import { shot, signIn } from "./helpers";
+import { config, fundAccount, shot, signIn } from "./helpers";
 
 const callAgent = (page: Page, secret: string) =>
   page.request.post("/agent", {
@@ -31,7 +32,7 @@ async function takeSecret(page: Page, screenshot?: string): Promise<string> {
 }
 
 test("create a key, call the API with it, revoke it", async ({ page }) => {
-  await signIn(page);
+  const wallet = await signIn(page, { rpcUrl: (await config(page)).rpcUrl });
   await page.getByRole("navigation", { name: "Dashboard" }).getByRole("link", { name: "Keys", exact: true }).click();
   await expect(page.getByTestId("keys-empty")).toBeVisible();
   await shot(page, "keys-empty");
@@ -58,12 +59,19 @@ test("create a key, call the API with it, revoke it", async ({ page }) => {
   await expect(row.getByTestId("key-spend")).toContainText("$0.00 of $10.00");
 
   const unfunded = await callAgent(page, secret);
-  // TODO(lead): drop the 404 branch once POST /agent ships in every build.
-  const agentExists = unfunded.status() !== 404;
-  if (agentExists) {
-    expect(unfunded.status()).toBe(402);
-    expect((await unfunded.json()).error.code).toBe("insufficient_balance");
-  }
+  expect(unfunded.status()).toBe(402);
+  expect((await unfunded.json()).error.code).toBe("insufficient_balance");
+
+  // Fund the account with a real top-up, then the key works and is billed.
+  await fundAccount(page, wallet, 1);
+  const served = await callAgent(page, secret);
+  expect(served.status()).toBe(200);
+  const answer = await served.json();
+  expect(answer.costMicro).toBeGreaterThan(0);
+  expect((await (await page.request.get("/api/me")).json()).balanceMicro).toBe(1_000_000 - answer.costMicro);
+  await page.reload();
+  await expect(row.getByTestId("key-spend")).not.toContainText("$0.00 of");
+  await expect(row.getByTestId("key-last-used")).not.toHaveText("Never");
 
   await row.getByTestId("revoke-key").click();
   const confirm = page.getByTestId("revoke-dialog");
@@ -74,13 +82,19 @@ test("create a key, call the API with it, revoke it", async ({ page }) => {
   await expect(row).toHaveAttribute("data-status", "revoked");
   await expect(row.getByTestId("revoke-key")).toHaveCount(0);
 
-  if (agentExists) {
-    const refused = await callAgent(page, secret);
-    expect(refused.status()).toBe(401);
-    expect((await refused.json()).error.code).toBe("revoked_api_key");
-  }
+  const refused = await callAgent(page, secret);
+  expect(refused.status()).toBe(401);
+  expect((await refused.json()).error.code).toBe("revoked_api_key");
   await page.reload();
   await expect(page.getByTestId("key-row").filter({ hasText: "e2e server" })).toHaveAttribute("data-status", "revoked");
+
+  // The server logged these requests, but never the secret (nor the session cookie).
+  const log = fs.readFileSync(`${process.env.E2E_OUTPUT ?? "test-results"}/server.log`, "utf8");
+  expect(log).toContain('"path":"/agent"');
+  expect(log).not.toContain(secret);
+  expect(log).not.toContain(secret.slice(13));
+  const session = (await page.context().cookies()).find((c) => c.name === "sr_session");
+  if (session) expect(log).not.toContain(session.value);
 });
 
 test("roll a key with a grace period, edit its cap, and use the page at 375 px", async ({ page }) => {

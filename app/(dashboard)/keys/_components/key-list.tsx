@@ -114,7 +114,15 @@ export function KeyList({ keys, now, actions }: { keys: KeyItem[]; now: number; 
                   <span title={fullDateTime(k.createdAt)}>{shortDate(k.createdAt)}</span>
                 </Field>
                 <Field label="Last used">
-                  {k.lastUsedAt ? <span title={fullDateTime(k.lastUsedAt)}>{ago(k.lastUsedAt, now)}</span> : <span className="muted">Never</span>}
+                  {k.lastUsedAt ? (
+                    <span data-testid="key-last-used" title={fullDateTime(k.lastUsedAt)}>
+                      {ago(k.lastUsedAt, now)}
+                    </span>
+                  ) : (
+                    <span data-testid="key-last-used" className="muted">
+                      Never
+                    </span>
+                  )}
                 </Field>
                 <Field label="Expires">
                   <Expiry k={k} now={now} status={status} />
