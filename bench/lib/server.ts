@@ -9,7 +9,7 @@ import { randomBytes } from "node:crypto";
 import { openDb } from "@/lib/db/client";
 import { applyLedgerEntry, ensureAccount } from "@/lib/billing/ledger";
 import { generateApiKey } from "@/lib/keys/format";
-import { startMockModel } from "@/scripts/mock-model";
+import { createInterface } from "node:readline";
 
 export interface BenchServer {
   url: string;
@@ -27,7 +27,7 @@ async function seed(opts: { url?: string; dataDir?: string }) {
   return key.secret;
 }
 
-export async function startBenchServer(kind: "pglite" | "postgres", port: number): Promise<BenchServer> {
+export async function startBenchServer(kind: "pglite" | "postgres", port: number, nodeArgs: string[] = []): Promise<BenchServer> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "solrouter-bench-"));
   let databaseUrl: string | undefined;
   let dbName: string | undefined;
@@ -43,7 +43,13 @@ export async function startBenchServer(kind: "pglite" | "postgres", port: number
     databaseUrl = u.toString();
   }
   const apiKey = await seed(databaseUrl ? { url: databaseUrl } : { dataDir });
-  const model = await startMockModel();
+  // The stand-in model runs in its own process, as a real model server would, so it does not
+  // share the load generator's event loop.
+  const modelProc = spawn("node_modules/.bin/tsx", ["scripts/mock-model.ts", "0"], { stdio: ["ignore", "pipe", "inherit"] });
+  const modelUrl = await new Promise<string>((resolve, reject) => {
+    createInterface({ input: modelProc.stdout! }).once("line", (l) => resolve((JSON.parse(l) as { upstreamUrl: string }).upstreamUrl));
+    modelProc.once("exit", () => reject(new Error("stand-in model exited")));
+  });
   const env: Record<string, string | undefined> = {
     ...process.env,
     NODE_ENV: "production",
@@ -51,12 +57,12 @@ export async function startBenchServer(kind: "pglite" | "postgres", port: number
     APP_URL: `http://localhost:${port}`,
     DATA_DIR: dataDir,
     DATABASE_URL: databaseUrl,
-    UPSTREAM_URL: model.url,
+    UPSTREAM_URL: modelUrl,
     KEY_RATE_LIMIT_PER_MINUTE: "100000000",
     KEY_RATE_LIMIT_BURST: "1000000",
     LOG_LEVEL: "warn",
   };
-  const child: ChildProcess = spawn("node_modules/.bin/next", ["start", "-p", String(port)], { env: env as NodeJS.ProcessEnv, stdio: ["ignore", "ignore", "inherit"] });
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, "node_modules/next/dist/bin/next", "start", "-p", String(port)], { env: env as NodeJS.ProcessEnv, stdio: ["ignore", "ignore", "inherit"] });
   const url = `http://localhost:${port}`;
   for (let i = 0; ; i++) {
     try {
@@ -71,7 +77,7 @@ export async function startBenchServer(kind: "pglite" | "postgres", port: number
     async stop() {
       child.kill("SIGTERM");
       await new Promise((r) => child.once("exit", r));
-      await model.close();
+      modelProc.kill("SIGTERM");
       if (dbName) {
         const admin = new pg.Client({ connectionString: adminUrl });
         await admin.connect();

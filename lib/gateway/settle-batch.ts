@@ -1,7 +1,7 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { getDb, type Queryable } from "@/lib/db";
-import { applyLedgerEntry, ensureAccount } from "@/lib/billing/ledger";
+import { ensureAccount, usageChargesSql } from "@/lib/billing/ledger";
 
 export interface UsageRecord {
   accountId: string | null;
@@ -28,8 +28,7 @@ export interface Settlement {
   touchKey?: string;
 }
 
-const MAX_BATCH = 400;
-const COLUMNS = 12;
+const MAX_BATCH = 1000;
 
 /**
  * Group commit: the settlements of concurrent calls are written in one transaction, and each
@@ -58,7 +57,10 @@ export class SettleBatcher {
       const batch = this.queue.splice(0, MAX_BATCH);
       try {
         const db = await getDb();
-        await db.transaction((tx) => writeBatch(tx, this.instanceId, batch.map((b) => b.s)));
+        const items = batch.map((b) => b.s);
+        // The common batch is one statement, atomic by itself: skip BEGIN/COMMIT round trips.
+        const single = items.every((i) => !i.usage.payerWallet && !i.touchKey);
+        await (single ? writeBatch(db, this.instanceId, items) : db.transaction((tx) => writeBatch(tx, this.instanceId, items)));
         for (const b of batch) b.resolve();
       } catch (err) {
         for (const b of batch) b.reject(err);
@@ -68,18 +70,24 @@ export class SettleBatcher {
   }
 }
 
-async function writeBatch(tx: Queryable, instanceId: string, items: Settlement[]) {
+async function writeBatch(q: Queryable, instanceId: string, items: Settlement[]) {
   const payerAccounts = new Map<string, string>();
   for (const { usage } of items) {
-    if (usage.payerWallet && !payerAccounts.has(usage.payerWallet)) payerAccounts.set(usage.payerWallet, await ensureAccount(tx, usage.payerWallet));
+    if (usage.payerWallet && !payerAccounts.has(usage.payerWallet)) payerAccounts.set(usage.payerWallet, await ensureAccount(q, usage.payerWallet));
+  }
+  const byAccount = new Map<string, bigint>();
+  const byCappedKey = new Map<string, bigint>();
+  for (const { usage, charge } of items) {
+    if (!charge || usage.costMicro === 0n) continue;
+    byAccount.set(charge.accountId, (byAccount.get(charge.accountId) ?? 0n) + usage.costMicro);
+    if (charge.capped) byCappedKey.set(charge.keyId, (byCappedKey.get(charge.keyId) ?? 0n) + usage.costMicro);
   }
 
-  const params: unknown[] = [];
-  const rows: string[] = [];
+  // One statement (so one round trip, atomic on its own): the usage events as arrays, the
+  // ledger entries and balance moves, the hold rows and the capped keys' period spend.
+  const cols: unknown[][] = Array.from({ length: 12 }, () => []);
   for (const { usage: u } of items) {
-    const base = params.length;
-    rows.push(`(${Array.from({ length: COLUMNS }, (_, i) => `$${base + i + 1}`).join(",")})`);
-    params.push(
+    const row = [
       u.accountId ?? (u.payerWallet ? payerAccounts.get(u.payerWallet)! : null),
       u.keyId,
       u.authKind,
@@ -91,31 +99,31 @@ async function writeBatch(tx: Queryable, instanceId: string, items: Settlement[]
       u.latencyMs,
       u.status,
       u.requestId,
-      u.at,
-    );
+      u.at.toISOString(),
+    ];
+    row.forEach((v, i) => cols[i]!.push(v));
   }
-  await tx.query(
-    `INSERT INTO usage_events (account_id, key_id, auth_kind, product, model, input_tokens, output_tokens, cost_micro, latency_ms, status, request_id, created_at)
-     VALUES ${rows.join(",")}`,
-    params,
+  const charges = usageChargesSql(13, instanceId, randomUUID(), [...byAccount].map(([accountId, costMicro]) => ({ accountId, costMicro })));
+  const caps = [[...byCappedKey.keys()], [...byCappedKey.values()].map(String)];
+  await q.query(
+    `WITH ev AS (
+       INSERT INTO usage_events (account_id, key_id, auth_kind, product, model, input_tokens, output_tokens, cost_micro, latency_ms, status, request_id, created_at)
+       SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::int[], $7::int[], $8::bigint[], $9::int[], $10::int[], $11::text[], $12::timestamptz[])
+       RETURNING 1
+     ),
+     ${charges.ctes},
+     capped AS (SELECT * FROM unnest($17::uuid[], $18::bigint[]) AS k(key_id, cost)),
+     cap_keys AS (
+       UPDATE api_keys k SET period_spend_micro = k.period_spend_micro + c.cost, cap_held_micro = k.cap_held_micro - c.cost
+       FROM capped c WHERE k.id = c.key_id RETURNING k.id AS key_id, c.cost
+     ),
+     cap_holds AS (
+       UPDATE key_cap_holds h SET amount_micro = h.amount_micro - c.cost
+       FROM cap_keys c WHERE h.instance_id = $16 AND h.key_id = c.key_id RETURNING 1
+     )
+     SELECT (SELECT count(*) FROM ev) AS events, (SELECT count(*) FROM acc) AS accounts`,
+    [...cols, ...charges.params, ...caps],
   );
-
-  const byAccount = new Map<string, bigint>();
-  const byCappedKey = new Map<string, bigint>();
-  for (const { usage, charge } of items) {
-    if (!charge || usage.costMicro === 0n) continue;
-    byAccount.set(charge.accountId, (byAccount.get(charge.accountId) ?? 0n) + usage.costMicro);
-    if (charge.capped) byCappedKey.set(charge.keyId, (byCappedKey.get(charge.keyId) ?? 0n) + usage.costMicro);
-  }
-  const batchId = randomUUID();
-  for (const [accountId, cost] of byAccount) {
-    await applyLedgerEntry(tx, { accountId, amountMicro: -cost, kind: "usage", reference: `usage:${batchId}:${accountId}`, fromHold: true });
-    await tx.query("UPDATE balance_holds SET amount_micro = amount_micro - $3 WHERE instance_id = $1 AND account_id = $2", [instanceId, accountId, cost.toString()]);
-  }
-  for (const [keyId, cost] of byCappedKey) {
-    await tx.query("UPDATE api_keys SET period_spend_micro = period_spend_micro + $2, cap_held_micro = cap_held_micro - $2 WHERE id = $1", [keyId, cost.toString()]);
-    await tx.query("UPDATE key_cap_holds SET amount_micro = amount_micro - $3 WHERE instance_id = $1 AND key_id = $2", [instanceId, keyId, cost.toString()]);
-  }
   const touched = [...new Set(items.map((i) => i.touchKey).filter((k): k is string => !!k))];
-  if (touched.length) await tx.query("UPDATE api_keys SET last_used_at = now() WHERE id = ANY($1::uuid[])", [touched]);
+  if (touched.length) await q.query("UPDATE api_keys SET last_used_at = now() WHERE id = ANY($1::uuid[])", [touched]);
 }
