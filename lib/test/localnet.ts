@@ -5,6 +5,7 @@ import path from "node:path";
 import { getAssociatedTokenAddressSync } from "@solana/spl-token";
 import { Connection, Keypair, LAMPORTS_PER_SOL, PublicKey, Transaction, type TransactionInstruction } from "@solana/web3.js";
 import { spawnLocalnet, type SpawnedLocalnet } from "@/localnet/spawn";
+import { localRpc } from "@/lib/x402/test-payer";
 
 // A real local cluster per test file: a child process on a fixed free port (HTTP and port+1 for
 // WebSocket) with its own data directory, so it can be stopped and restarted with its state.
@@ -54,16 +55,7 @@ export async function startTestLocalnet(): Promise<TestLocalnet> {
   const info = ln.info;
   const conn = new Connection(info.rpcUrl, { commitment: "confirmed", wsEndpoint: info.wsUrl });
 
-  const rpc = async <T,>(method: string, params: unknown[]): Promise<T> => {
-    const res = await fetch(info.rpcUrl, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
-    });
-    const body = (await res.json()) as { result?: T; error?: { message: string } };
-    if (body.error) throw new Error(`${method}: ${body.error.message}`);
-    return body.result as T;
-  };
+  const rpc = <T,>(method: string, params: unknown[]) => localRpc<T>(info.rpcUrl, method, params);
   const confirmed = async (signature: string) => {
     for (let i = 0; i < 100; i++) {
       const { value } = await conn.getSignatureStatuses([signature]);
