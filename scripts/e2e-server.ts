@@ -14,6 +14,7 @@ const env: Record<string, string | undefined> = {
   ...process.env,
   ...stack.env,
   NODE_ENV: "production",
+  NEXT_TELEMETRY_DISABLED: "1",
   PORT: port,
   APP_URL: `http://localhost:${port}`,
   DATA_DIR: dataDir,
