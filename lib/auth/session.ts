@@ -14,12 +14,17 @@ export interface SessionAccount {
   tokenHash: string;
 }
 
-export async function createSession(q: Queryable, accountId: string, userAgent: string | null, now: Date) {
+/** A fresh session token; only its SHA-256 is ever stored. */
+export function mintSessionToken(now: Date) {
   const token = randomToken(32);
-  const expiresAt = new Date(now.getTime() + SESSION_TTL_MS);
+  return { token, tokenHash: sha256Hex(token), expiresAt: new Date(now.getTime() + SESSION_TTL_MS) };
+}
+
+export async function createSession(q: Queryable, accountId: string, userAgent: string | null, now: Date) {
+  const { token, tokenHash, expiresAt } = mintSessionToken(now);
   await q.query(
     "INSERT INTO sessions (token_hash, account_id, expires_at, created_at, last_seen_at, user_agent) VALUES ($1, $2, $3, $4, $4, $5)",
-    [sha256Hex(token), accountId, expiresAt, now, userAgent?.slice(0, 512) ?? null],
+    [tokenHash, accountId, expiresAt, now, userAgent?.slice(0, 512) ?? null],
   );
   return { token, expiresAt };
 }

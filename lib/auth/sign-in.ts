@@ -5,7 +5,7 @@ import { AppError } from "@/lib/errors";
 import { randomBase62 } from "@/lib/crypto/random";
 import type { SignInInput } from "./siws-message";
 import { extractNonce, verifySignInOutput } from "./siws-verify";
-import { createSession } from "./session";
+import { mintSessionToken } from "./session";
 
 const CHALLENGE_TTL_MS = 10 * 60 * 1000;
 const STATEMENT = "Sign in to Solrouter. This request will not trigger a blockchain transaction or cost any fees.";
@@ -78,19 +78,22 @@ export async function completeSignIn(out: SignInOutputBytes, userAgent: string |
   });
   if (!verdict.ok) throw new AppError(verdict.code, MESSAGES[verdict.code]);
 
-  return db.transaction(async (tx) => {
-    // The conditional update is the single point where a nonce is spent: concurrent
-    // requests with one nonce race here and exactly one wins.
-    const spent = await tx.query("UPDATE signin_challenges SET used_at = $2 WHERE nonce = $1 AND used_at IS NULL RETURNING nonce", [nonce, now]);
-    if (spent.length === 0) throw new AppError("nonce_used", "This sign-in request was already used. Start again.");
-    const [account] = await tx.query<{ id: string }>(
-      `INSERT INTO accounts (wallet) VALUES ($1)
-       ON CONFLICT (wallet) DO UPDATE SET wallet = EXCLUDED.wallet RETURNING id`,
-      [verdict.address],
-    );
-    const session = await createSession(tx, account!.id, userAgent, now);
-    return { wallet: verdict.address, accountId: account!.id, ...session };
-  });
+  // One statement, atomic on its own: spending the nonce is the single point where concurrent
+  // requests with one nonce race, and only the winner gets an account row and a session.
+  const session = mintSessionToken(now);
+  const [row] = await db.query<{ account_id: string }>(
+    `WITH spent AS (
+       UPDATE signin_challenges SET used_at = $2 WHERE nonce = $1 AND used_at IS NULL RETURNING nonce
+     ), account AS (
+       INSERT INTO accounts (wallet) SELECT $3 FROM spent
+       ON CONFLICT (wallet) DO UPDATE SET wallet = EXCLUDED.wallet RETURNING id
+     )
+     INSERT INTO sessions (token_hash, account_id, expires_at, created_at, last_seen_at, user_agent)
+     SELECT $4, id, $5, $2, $2, $6 FROM account RETURNING account_id`,
+    [nonce, now, verdict.address, session.tokenHash, session.expiresAt, userAgent?.slice(0, 512) ?? null],
+  );
+  if (!row) throw new AppError("nonce_used", "This sign-in request was already used. Start again.");
+  return { wallet: verdict.address, accountId: row.account_id, token: session.token, expiresAt: session.expiresAt };
 }
 
 const MESSAGES = {
