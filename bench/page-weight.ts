@@ -42,7 +42,8 @@ export async function benchPageWeight() {
       page.on("response", (r) => {
         if (r.request().resourceType() === "script") sizes.push(r.request().sizes().then((s) => s.responseBodySize));
       });
-      await page.goto(server.url + path, { waitUntil: "networkidle" });
+      await page.goto(server.url + path, { waitUntil: "load", timeout: 120_000 });
+      await page.waitForTimeout(1500);
       const total = (await Promise.all(sizes)).reduce((a, b) => a + b, 0);
       out[`${name}FirstLoadJsKbGzip`] = +(total / 1024).toFixed(1);
       await context.close();

@@ -1,11 +1,6 @@
 import fs from "node:fs";
 import { expect, test, type Page } from "@playwright/test";
-import { Connection } from "@solana/web3.js";
-import { TOKEN_PROGRAM_ID } from "@solana/spl-token";
-import bs58 from "bs58";
-import { buildTopupTransaction } from "../lib/solana/transfer";
-import type { TestWallet } from "./fixtures/test-wallet";
-import { config, shot, signIn } from "./helpers";
+import { config, fundAccount, shot, signIn } from "./helpers";
 
 // The e2e server's database is private, so usage comes from real calls: two keys, a funded
 // balance (faucet → USDC top-up, through the API), then POST /agent with each key.
@@ -38,22 +33,6 @@ async function createKey(page: Page, name: string): Promise<{ id: string; secret
   return { id: body.key.id, secret: body.secret };
 }
 
-async function fund(page: Page, wallet: TestWallet, rpcUrl: string, creditMicro: number) {
-  const origin = new URL(page.url()).origin;
-  expect((await page.request.post("/api/dev/faucet", { headers: { origin } })).ok()).toBe(true);
-  const res = await page.request.post("/api/topups", { data: { token: "USDC", creditMicro }, headers: { origin } });
-  expect(res.status(), await res.text()).toBe(201);
-  const { topup } = await res.json();
-  const conn = new Connection(rpcUrl, "confirmed");
-  const tx = buildTopupTransaction(wallet.publicKey, topup, TOKEN_PROGRAM_ID, await conn.getLatestBlockhash());
-  tx.sign(wallet.keypair);
-  await conn.sendRawTransaction(tx.serialize());
-  const signature = bs58.encode(tx.signature!);
-  await expect
-    .poll(async () => (await page.request.post(`/api/topups/${topup.id}/confirm`, { data: { signature }, headers: { origin } })).status(), { timeout: 20_000 })
-    .toBe(200);
-}
-
 async function agent(page: Page, secret: string, model: string) {
   const res = await page.request.post("/agent", { data: { prompt: "Say hello", model, maxTokens: 16 }, headers: { authorization: `Bearer ${secret}` } });
   return res.status();
@@ -74,7 +53,7 @@ test("usage: cards, charts, log, key filter, CSV export, low-balance banner", as
 
   const alpha = await createKey(page, 'Alpha, "prod"');
   const beta = await createKey(page, "Beta");
-  await fund(page, wallet, rpcUrl, 2_000_000);
+  await fundAccount(page, wallet, 2);
   const statuses = { alpha: [] as number[], beta: [] as number[] };
   for (const model of ["gpt-oss:20b", "gpt-oss:120b", "gpt-oss:20b"]) statuses.alpha.push(await agent(page, alpha.secret, model));
   for (const model of ["gpt-oss:20b", "gpt-oss:120b"]) statuses.beta.push(await agent(page, beta.secret, model));

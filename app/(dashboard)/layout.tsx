@@ -6,6 +6,7 @@ import { ThemeToggle } from "@/components/theme-toggle";
 import { Providers } from "@/components/providers";
 import { NavLinks } from "./_components/nav-links";
 import { WalletChip } from "./_components/wallet-chip";
+import { LowBalanceBanner } from "./_components/low-balance-banner";
 
 export const dynamic = "force-dynamic";
 
@@ -25,7 +26,7 @@ export default async function DashboardLayout({ children }: { children: React.Re
           </div>
           <NavLinks />
         </header>
-        <main className="mx-auto max-w-6xl px-4 py-6 sm:px-6 sm:py-8">{children}</main>
+        <main className="mx-auto max-w-6xl px-4 py-6 sm:px-6 sm:py-8"><LowBalanceBanner />{children}</main>
       </div>
     </Providers>
   );

@@ -1,0 +1,99 @@
+"use client";
+import { useQuery } from "@tanstack/react-query";
+import { apiFetch } from "@/components/api";
+import { PRESETS, STATUS_OPTIONS, utcDay, type UiFilters } from "./usage-params";
+
+interface KeyOption {
+  id: string;
+  name: string;
+  start: string;
+  revokedAt?: string | null;
+}
+
+// Keys and models come from their own routes; a route that fails leaves only "All", never an error.
+function useOptions() {
+  const keys = useQuery({
+    queryKey: ["keys"],
+    queryFn: () => apiFetch<{ keys: KeyOption[] }>("/api/keys").then((r) => r.keys),
+    staleTime: 60_000,
+  });
+  const models = useQuery({
+    queryKey: ["models"],
+    queryFn: () => apiFetch<{ models: { id: string }[] }>("/api/models").then((r) => r.models.map((m) => m.id)),
+    staleTime: 300_000,
+  });
+  return { keys: keys.data ?? [], models: models.data ?? [] };
+}
+
+export function FiltersBar({ filters, onChange, extraKeys, extraModels }: { filters: UiFilters; onChange: (f: UiFilters) => void; extraKeys: KeyOption[]; extraModels: string[] }) {
+  const opts = useOptions();
+  const keyMap = new Map<string, KeyOption>();
+  for (const k of [...opts.keys, ...extraKeys]) if (!keyMap.has(k.id)) keyMap.set(k.id, k);
+  if (filters.keyId && !keyMap.has(filters.keyId)) keyMap.set(filters.keyId, { id: filters.keyId, name: "Selected key", start: filters.keyId.slice(0, 8) });
+  const models = [...new Set([...opts.models, ...extraModels, ...(filters.model ? [filters.model] : [])])].sort();
+  const set = (patch: Partial<UiFilters>) => onChange({ ...filters, ...patch });
+  const today = utcDay(new Date());
+  const active = Boolean(filters.keyId || filters.model || filters.status || filters.range !== "30d");
+
+  return (
+    <div className="card flex flex-col gap-3 p-3 sm:p-4" role="search" aria-label="Filter usage">
+      <div className="flex flex-wrap items-center gap-2">
+        <div className="inline-flex rounded-md border border-zinc-300 p-0.5 dark:border-zinc-700" role="group" aria-label="Date range">
+          {PRESETS.map((p) => (
+            <button
+              key={p.id}
+              type="button"
+              aria-pressed={filters.range === p.id}
+              onClick={() => set({ range: p.id, ...(p.id === "custom" && !filters.from ? { from: utcDay(new Date(Date.now() - 29 * 86_400_000)), to: today } : {}) })}
+              className={`rounded px-2.5 py-1 text-sm ${
+                filters.range === p.id ? "bg-accent-600 text-white" : "text-zinc-600 hover:bg-zinc-100 dark:text-zinc-300 dark:hover:bg-zinc-800"
+              }`}
+            >
+              {p.label}
+            </button>
+          ))}
+        </div>
+        {filters.range === "custom" ? (
+          <div className="flex flex-wrap items-center gap-2 text-sm">
+            <label className="flex items-center gap-1.5">
+              <span className="muted">From</span>
+              <input type="date" className="input w-auto py-1" value={filters.from ?? ""} max={filters.to ?? today} onChange={(e) => set({ from: e.target.value || undefined })} />
+            </label>
+            <label className="flex items-center gap-1.5">
+              <span className="muted">to</span>
+              <input type="date" className="input w-auto py-1" value={filters.to ?? ""} min={filters.from} max={today} onChange={(e) => set({ to: e.target.value || undefined })} />
+            </label>
+            <span className="muted text-xs">UTC days, inclusive</span>
+          </div>
+        ) : null}
+      </div>
+      <div className="grid grid-cols-1 gap-2 sm:grid-cols-[1fr_1fr_1fr_auto]">
+        <label className="sr-only" htmlFor="usage-key">Key</label>
+        <select id="usage-key" className="input py-1.5" value={filters.keyId ?? ""} onChange={(e) => set({ keyId: e.target.value || undefined })} data-testid="filter-key">
+          <option value="">All keys</option>
+          {[...keyMap.values()].map((k) => (
+            <option key={k.id} value={k.id}>
+              {k.name} ({k.start}){k.revokedAt ? " — revoked" : ""}
+            </option>
+          ))}
+        </select>
+        <label className="sr-only" htmlFor="usage-model">Model</label>
+        <select id="usage-model" className="input py-1.5" value={filters.model ?? ""} onChange={(e) => set({ model: e.target.value || undefined })} data-testid="filter-model">
+          <option value="">All models</option>
+          {models.map((m) => (
+            <option key={m} value={m}>{m}</option>
+          ))}
+        </select>
+        <label className="sr-only" htmlFor="usage-status">Status</label>
+        <select id="usage-status" className="input py-1.5" value={filters.status ?? ""} onChange={(e) => set({ status: e.target.value || undefined })} data-testid="filter-status">
+          {STATUS_OPTIONS.map((s) => (
+            <option key={s.value} value={s.value}>{s.label}</option>
+          ))}
+        </select>
+        <button type="button" className="btn-ghost py-1.5" disabled={!active} onClick={() => onChange({ range: "30d" })}>
+          Clear filters
+        </button>
+      </div>
+    </div>
+  );
+}

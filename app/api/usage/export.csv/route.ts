@@ -1,0 +1,19 @@
+import { readQuery, sessionRoute } from "@/lib/http/handler";
+import { usageFiltersSchema } from "@/lib/usage/filters";
+import { csvFilename, usageCsvStream } from "@/lib/usage/csv";
+
+export const dynamic = "force-dynamic";
+
+// Every row the filters select (cursor and limit are ignored), streamed batch by batch.
+export const GET = sessionRoute(async (req, { session, log }) => {
+  const filters = readQuery(req, usageFiltersSchema);
+  const now = new Date();
+  return new Response(usageCsvStream(session.accountId, filters, { now, signal: req.signal, log }), {
+    headers: {
+      "content-type": "text/csv; charset=utf-8",
+      "content-disposition": `attachment; filename="${csvFilename(filters, now)}"`,
+      "cache-control": "no-store",
+      "x-content-type-options": "nosniff",
+    },
+  });
+});

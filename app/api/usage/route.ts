@@ -1,0 +1,10 @@
+import { json, readQuery, sessionRoute } from "@/lib/http/handler";
+import { usageFiltersSchema } from "@/lib/usage/filters";
+import { listUsage } from "@/lib/usage/queries";
+
+export const dynamic = "force-dynamic";
+
+export const GET = sessionRoute(async (req, { session }) => {
+  const filters = readQuery(req, usageFiltersSchema);
+  return json(await listUsage(session.accountId, filters), { headers: { "cache-control": "no-store" } });
+});

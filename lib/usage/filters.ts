@@ -1,0 +1,96 @@
+import "server-only";
+import { z } from "zod";
+import { AppError } from "@/lib/errors";
+
+// Filters shared by the request log, the daily aggregate and the CSV export. Query strings
+// arrive as strings; an empty value means "not set" so a form can submit blank fields.
+
+const DAY_MS = 86_400_000;
+export const DEFAULT_RANGE_DAYS = 30;
+export const MAX_LIMIT = 200;
+
+const blankToUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
+const opt = <S extends z.ZodType>(s: S) => z.preprocess(blankToUndefined, s.optional());
+
+const instant = z
+  .string()
+  .trim()
+  .refine((v) => z.iso.datetime({ offset: true }).safeParse(v).success || z.iso.date().safeParse(v).success, {
+    message: "must be an ISO 8601 date or date-time, e.g. 2025-01-31T00:00:00Z",
+  })
+  .transform((v) => new Date(v.length === 10 ? `${v}T00:00:00Z` : v));
+
+export const usageFiltersSchema = z
+  .object({
+    from: opt(instant),
+    to: opt(instant),
+    keyId: opt(z.uuid({ message: "must be a key id (UUID)" })),
+    // Any well-formed model id, not only today's catalogue, so that retired models stay filterable.
+    model: opt(z.string().trim().regex(/^[A-Za-z0-9][A-Za-z0-9._:/-]{0,99}$/, "must be a model id like gpt-oss:20b")),
+    // An exact HTTP status, or a class: "success" (2xx) or "error" (anything else).
+    status: opt(
+      z.union([
+        z.enum(["success", "error"]),
+        z.string().regex(/^\d{3}$/, 'must be an HTTP status (100–599), "success" or "error"').transform(Number).pipe(z.number().min(100).max(599)),
+      ]),
+    ),
+    cursor: opt(z.string().max(200)),
+    limit: z.preprocess(blankToUndefined, z.coerce.number().int().min(1).max(MAX_LIMIT).default(50)),
+  })
+  .refine((f) => !f.from || !f.to || f.from < f.to, { message: "from must be before to", path: ["from"] });
+
+export type UsageFilters = z.output<typeof usageFiltersSchema>;
+/** What lib callers pass: everything optional. */
+export type UsageFilterInput = Partial<UsageFilters>;
+
+export function startOfUtcDay(d: Date): Date {
+  return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()));
+}
+
+/**
+ * The default window is the last 30 UTC calendar days including today, the same window as the
+ * "30 days" card and the daily chart's bars, so that every number on the page agrees.
+ */
+export function resolveRange(f: UsageFilterInput, now: Date): { from: Date; to: Date | null } {
+  const from = f.from ?? new Date(startOfUtcDay(now).getTime() - (DEFAULT_RANGE_DAYS - 1) * DAY_MS);
+  return { from, to: f.to ?? null };
+}
+
+// Cursor: the last row's exact created_at (microseconds, which a JS Date would lose) and id.
+interface Cursor {
+  t: string;
+  i: string;
+}
+const CURSOR_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
+
+export function encodeCursor(c: Cursor): string {
+  return Buffer.from(JSON.stringify([c.t, c.i])).toString("base64url");
+}
+
+export function decodeCursor(s: string): Cursor {
+  try {
+    const [t, i] = JSON.parse(Buffer.from(s, "base64url").toString("utf8")) as unknown[];
+    if (typeof t === "string" && CURSOR_TIME.test(t) && typeof i === "string" && /^\d{1,19}$/.test(i)) return { t, i };
+  } catch {
+    // fall through
+  }
+  throw new AppError("invalid_request", "cursor: is not a cursor this API returned.");
+}
+
+/** WHERE clause for the filters (without the cursor); every query is scoped to the account. */
+export function whereClause(accountId: string, f: UsageFilterInput, now: Date, alias = "u"): { sql: string; params: unknown[] } {
+  const { from, to } = resolveRange(f, now);
+  const params: unknown[] = [accountId, from.toISOString()];
+  const parts = [`${alias}.account_id = $1`, `${alias}.created_at >= $2::timestamptz`];
+  const add = (cond: (p: string) => string, value: unknown) => {
+    params.push(value);
+    parts.push(cond(`$${params.length}`));
+  };
+  if (to) add((p) => `${alias}.created_at < ${p}::timestamptz`, to.toISOString());
+  if (f.keyId) add((p) => `${alias}.key_id = ${p}::uuid`, f.keyId);
+  if (f.model) add((p) => `${alias}.model = ${p}`, f.model);
+  if (f.status === "success") parts.push(`${alias}.status BETWEEN 200 AND 299`);
+  else if (f.status === "error") parts.push(`${alias}.status NOT BETWEEN 200 AND 299`);
+  else if (typeof f.status === "number") add((p) => `${alias}.status = ${p}::int`, f.status);
+  return { sql: parts.join(" AND "), params };
+}
