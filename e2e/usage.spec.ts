@@ -61,6 +61,17 @@ test("usage: cards, charts, log, key filter, CSV export, low-balance banner", as
   expect(statuses).toEqual({ alpha: [200, 200, 200], beta: [200, 200] });
   const served = (s: number[]) => s.filter((x) => x === 200).length;
 
+  // A monthly cap below what Beta already spent: its next call is refused, Alpha still works,
+  // and the Keys page shows the cap as used up.
+  const origin = new URL(page.url()).origin;
+  const capped = await page.request.patch(`/api/keys/${beta.id}`, { data: { spendCapMicro: 1 }, headers: { origin } });
+  expect(capped.status(), await capped.text()).toBe(200);
+  const refused = await page.request.post("/agent", { data: { prompt: "Say hello", model: "gpt-oss:20b", maxTokens: 16 }, headers: { authorization: `Bearer ${beta.secret}` } });
+  expect(refused.status()).toBe(402);
+  expect((await refused.json()).error.code).toBe("key_spend_limit");
+  await page.goto("/keys");
+  await expect(page.getByTestId("key-row").filter({ hasText: "Beta" }).getByTestId("key-spend")).toContainText("of $0.000001");
+
   await page.goto("/usage");
   await expect(page.getByTestId("usage-totals")).toContainText("5 requests");
   const totalRows = await page.getByTestId("usage-row").count();

@@ -226,6 +226,22 @@ describe.each(testDbKinds())("POST /agent with API keys (%s)", (kind) => {
     expect(await checkLedger(db)).toEqual([]);
   });
 
+  it("counts what a key spent this month before its cap was set", async () => {
+    const { accountId } = await signedInAccount();
+    const key = await makeKey(accountId);
+    await fund(accountId, 1_000_000n);
+    const first = await ask(key.secret);
+    expect(first.status).toBe(200);
+    const [k] = await db.query<{ period_spend_micro: string }>("SELECT period_spend_micro FROM api_keys WHERE id = $1", [key.id]);
+    expect(BigInt(k!.period_spend_micro)).toBe(BigInt(first.json.costMicro));
+    // A cap just above what was spent leaves no room for another call of the same size.
+    await db.query("UPDATE api_keys SET spend_cap_micro = $2 WHERE id = $1", [key.id, String(first.json.costMicro + 1)]);
+    await invalidateKey(key.id);
+    const refused = await ask(key.secret);
+    expect(refused.status).toBe(402);
+    expect(refused.json.error.code).toBe("key_spend_limit");
+  });
+
   it("releases holds left by a crashed instance", async () => {
     const { accountId } = await signedInAccount();
     await fund(accountId, 500_000n);

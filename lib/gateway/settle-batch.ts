@@ -2,6 +2,7 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import { getDb, type Queryable } from "@/lib/db";
 import { ensureAccount, usageChargesSql } from "@/lib/billing/ledger";
+import { monthStart } from "./hold-stores";
 
 export interface UsageRecord {
   accountId: string | null;
@@ -76,11 +77,16 @@ async function writeBatch(q: Queryable, instanceId: string, items: Settlement[])
     if (usage.payerWallet && !payerAccounts.has(usage.payerWallet)) payerAccounts.set(usage.payerWallet, await ensureAccount(q, usage.payerWallet));
   }
   const byAccount = new Map<string, bigint>();
-  const byCappedKey = new Map<string, bigint>();
+  // Every key's spend this month is kept (so a cap set mid-month counts what was already
+  // spent); for capped keys the cost also leaves the cap's hold.
+  const byKey = new Map<string, { cost: bigint; held: bigint }>();
   for (const { usage, charge } of items) {
     if (!charge || usage.costMicro === 0n) continue;
     byAccount.set(charge.accountId, (byAccount.get(charge.accountId) ?? 0n) + usage.costMicro);
-    if (charge.capped) byCappedKey.set(charge.keyId, (byCappedKey.get(charge.keyId) ?? 0n) + usage.costMicro);
+    const k = byKey.get(charge.keyId) ?? { cost: 0n, held: 0n };
+    k.cost += usage.costMicro;
+    if (charge.capped) k.held += usage.costMicro;
+    byKey.set(charge.keyId, k);
   }
 
   // One statement (so one round trip, atomic on its own): the usage events as arrays, the
@@ -104,7 +110,7 @@ async function writeBatch(q: Queryable, instanceId: string, items: Settlement[])
     row.forEach((v, i) => cols[i]!.push(v));
   }
   const charges = usageChargesSql(13, instanceId, randomUUID(), [...byAccount].map(([accountId, costMicro]) => ({ accountId, costMicro })));
-  const caps = [[...byCappedKey.keys()], [...byCappedKey.values()].map(String)];
+  const keys = [[...byKey.keys()], [...byKey.values()].map((k) => k.cost.toString()), [...byKey.values()].map((k) => k.held.toString()), monthStart()];
   await q.query(
     `WITH ev AS (
        INSERT INTO usage_events (account_id, key_id, auth_kind, product, model, input_tokens, output_tokens, cost_micro, latency_ms, status, request_id, created_at)
@@ -112,17 +118,20 @@ async function writeBatch(q: Queryable, instanceId: string, items: Settlement[])
        RETURNING 1
      ),
      ${charges.ctes},
-     capped AS (SELECT * FROM unnest($17::uuid[], $18::bigint[]) AS k(key_id, cost)),
-     cap_keys AS (
-       UPDATE api_keys k SET period_spend_micro = k.period_spend_micro + c.cost, cap_held_micro = k.cap_held_micro - c.cost
-       FROM capped c WHERE k.id = c.key_id RETURNING k.id AS key_id, c.cost
+     spent AS (SELECT * FROM unnest($17::uuid[], $18::bigint[], $19::bigint[]) AS k(key_id, cost, held)),
+     key_spend AS (
+       UPDATE api_keys k SET
+         period_spend_micro = CASE WHEN k.period_start = $20::date THEN k.period_spend_micro ELSE 0 END + c.cost,
+         period_start = $20::date,
+         cap_held_micro = k.cap_held_micro - c.held
+       FROM spent c WHERE k.id = c.key_id RETURNING k.id AS key_id, c.held
      ),
      cap_holds AS (
-       UPDATE key_cap_holds h SET amount_micro = h.amount_micro - c.cost
-       FROM cap_keys c WHERE h.instance_id = $16 AND h.key_id = c.key_id RETURNING 1
+       UPDATE key_cap_holds h SET amount_micro = h.amount_micro - c.held
+       FROM key_spend c WHERE c.held > 0 AND h.instance_id = $16 AND h.key_id = c.key_id RETURNING 1
      )
      SELECT (SELECT count(*) FROM ev) AS events, (SELECT count(*) FROM acc) AS accounts`,
-    [...cols, ...charges.params, ...caps],
+    [...cols, ...charges.params, ...keys],
   );
   const touched = [...new Set(items.map((i) => i.touchKey).filter((k): k is string => !!k))];
   if (touched.length) await q.query("UPDATE api_keys SET last_used_at = now() WHERE id = ANY($1::uuid[])", [touched]);
