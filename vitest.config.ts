@@ -15,5 +15,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: "forks",
+    // Access lines for thousands of test requests would drown the output; warnings still show.
+    env: { LOG_LEVEL: "warn" },
   },
 });
