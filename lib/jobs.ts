@@ -3,6 +3,10 @@ import { registerJob } from "@/lib/boot";
 import { listenForKeyInvalidations } from "@/lib/keys/resolve";
 import { gateway } from "@/lib/gateway/runtime";
 import { startReconciler } from "@/lib/billing/reconciler";
+import { getDb } from "@/lib/db";
+import { logger } from "@/lib/log";
+
+const ANALYZE_EVERY_MS = 10 * 60 * 1000;
 
 // Background work of the server process. Each job stops cleanly on SIGTERM (see lib/boot.ts).
 export async function startBackgroundJobs(): Promise<void> {
@@ -14,4 +18,14 @@ export async function startBackgroundJobs(): Promise<void> {
   registerJob({ stop: () => rt.stop() });
   // Deposits nobody confirmed (closed tab, Solana Pay from a phone) are credited within seconds.
   registerJob(startReconciler());
+  // PGlite has no autovacuum, so its planner would never get statistics (usage queries then
+  // sort whole accounts); PostgreSQL analyzes by itself.
+  const db = await getDb();
+  if (db.kind === "pglite") {
+    const analyze = () => db.query("ANALYZE").catch((err) => logger().warn({ err }, "ANALYZE failed"));
+    void analyze();
+    const timer = setInterval(analyze, ANALYZE_EVERY_MS);
+    timer.unref();
+    registerJob({ stop: () => clearInterval(timer) });
+  }
 }

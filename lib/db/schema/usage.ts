@@ -26,6 +26,7 @@ export const usageEvents = pgTable(
     index("usage_account_key_time_idx").on(t.accountId, t.keyId, t.createdAt.desc(), t.id.desc()),
     index("usage_account_model_time_idx").on(t.accountId, t.model, t.createdAt.desc(), t.id.desc()),
     index("usage_key_time_idx").on(t.keyId, t.createdAt),
+    index("usage_account_status_time_idx").on(t.accountId, t.status, t.createdAt.desc(), t.id.desc()),
   ],
 );
 

@@ -1,0 +1,1 @@
+CREATE INDEX "usage_account_status_time_idx" ON "usage_events" USING btree ("account_id","status","created_at" DESC NULLS LAST,"id" DESC NULLS LAST);
