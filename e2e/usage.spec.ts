@@ -1,29 +1,10 @@
 import fs from "node:fs";
 import { expect, test, type Page } from "@playwright/test";
 import { config, fundAccount, shot, signIn } from "./helpers";
+import { parseCsv } from "../lib/test/csv";
 
 // The e2e server's database is private, so usage comes from real calls: two keys, a funded
 // balance (faucet → USDC top-up, through the API), then POST /agent with each key.
-
-/** RFC 4180 rows (the export's format), enough to read the downloaded file back. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = "";
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') (field += '"'), i++;
-      else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ",") row.push(field), (field = "");
-    else if (c === "\r" && text[i + 1] === "\n") row.push(field), rows.push(row), (row = []), (field = ""), i++;
-    else field += c;
-  }
-  return rows;
-}
 
 async function createKey(page: Page, name: string): Promise<{ id: string; secret: string }> {
   const origin = new URL(page.url()).origin;

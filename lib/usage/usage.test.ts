@@ -5,44 +5,16 @@ import { setDb } from "@/lib/db";
 import { testDbKinds, useTestDb, type TestDb } from "@/lib/test/db";
 import { call } from "@/lib/test/http";
 import { signedInAccount } from "@/lib/test/session";
+import { parseCsv } from "@/lib/test/csv";
 import { resolveRange, type UsageFilterInput } from "./filters";
 import { dailyUsage, listUsage, summaryCards } from "./queries";
-import { CSV_HEADER, csvCell, microToUsdDecimal, usageCsvStream } from "./csv";
+import { CSV_HEADER, microToUsdDecimal, usageCsvStream } from "./csv";
 import { GET as usageRoute } from "@/app/api/usage/route";
 import { GET as dailyRoute } from "@/app/api/usage/daily/route";
 import { GET as summaryRoute } from "@/app/api/usage/summary/route";
 import { GET as exportRoute } from "@/app/api/usage/export.csv/route";
-import { GET as getSettings, PATCH as patchSettings } from "@/app/api/account/settings/route";
-import { GET as me } from "@/app/api/me/route";
 
 const DAY = 86_400_000;
-
-/** RFC 4180: fields separated by commas, records by CRLF, quoted fields may hold , " CR LF with "" for a quote. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = "";
-  let i = 0;
-  let quoted = false;
-  while (i < text.length) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') (field += '"'), (i += 2);
-      else if (c === '"') (quoted = false), i++;
-      else (field += c), i++;
-    } else if (c === '"') {
-      if (field !== "") throw new Error(`stray quote at ${i}`);
-      quoted = true;
-      i++;
-    } else if (c === ",") (row.push(field), (field = ""), i++);
-    else if (c === "\r" && text[i + 1] === "\n") (row.push(field), rows.push(row), (row = []), (field = ""), (i += 2));
-    else if (c === "\n" || c === "\r") throw new Error(`bare line break at ${i}`);
-    else (field += c), i++;
-  }
-  if (quoted) throw new Error("unterminated quote");
-  if (field !== "" || row.length) throw new Error("last record lacks CRLF");
-  return rows;
-}
 
 interface Ev {
   keyId: string | null;
@@ -307,19 +279,6 @@ describe.each(testDbKinds())("usage (%s)", (kind) => {
     await expect(reader.read()).rejects.toBeDefined();
   });
 
-  it("quotes and neutralises cells", () => {
-    expect(csvCell("a,b")).toBe('"a,b"');
-    expect(csvCell('say "hi"')).toBe('"say ""hi"""');
-    expect(csvCell("x\ny")).toBe('"x\ny"');
-    expect(csvCell("=1+2")).toBe("'=1+2");
-    expect(csvCell("+1")).toBe("'+1");
-    expect(csvCell("-1")).toBe("'-1");
-    expect(csvCell("@SUM(A1)")).toBe("'@SUM(A1)");
-    expect(csvCell('=A1,"x"')).toBe(`"'=A1,""x"""`);
-    expect(microToUsdDecimal(1234n)).toBe("0.001234");
-    expect(microToUsdDecimal(12_000_001n)).toBe("12.000001");
-  });
-
   it("rejects bad filters with 400 invalid_request", async () => {
     const bad = ["limit=0", "limit=201", "limit=abc", "keyId=nope", "status=abc", "status=99", "status=2000", "from=yesterday", "from=2025-02-01&to=2025-01-01", "cursor=garbage", "model=%3Cscript%3E"];
     for (const route of [usageRoute, dailyRoute, exportRoute]) {
@@ -333,26 +292,4 @@ describe.each(testDbKinds())("usage (%s)", (kind) => {
     expect(wide.status).toBe(400);
   });
 
-  it("needs a session", async () => {
-    for (const route of [usageRoute, dailyRoute, summaryRoute, exportRoute, getSettings]) {
-      const res = await call(route, { path: "/api/usage" });
-      expect([res.status, res.json.error.code]).toEqual([401, "unauthenticated"]);
-    }
-  });
-
-  it("low-balance threshold: default $1, set, shown by /api/me", async () => {
-    const fresh = await signedInAccount();
-    expect((await call(getSettings, { cookie: fresh.cookie })).json).toEqual({ lowBalanceThresholdMicro: 1_000_000 });
-    const set = await call(patchSettings, { method: "PATCH", body: { lowBalanceThresholdMicro: 2_500_000 }, cookie: fresh.cookie });
-    expect([set.status, set.json]).toEqual([200, { lowBalanceThresholdMicro: 2_500_000 }]);
-    expect((await call(me, { cookie: fresh.cookie })).json).toMatchObject({ balanceMicro: 0, lowBalanceThresholdMicro: 2_500_000 });
-    for (const body of [{ lowBalanceThresholdMicro: -1 }, { lowBalanceThresholdMicro: 1.5 }, { lowBalanceThresholdMicro: "1" }, {}]) {
-      const res = await call(patchSettings, { method: "PATCH", body, cookie: fresh.cookie });
-      expect([res.status, res.json.error.code]).toEqual([400, "invalid_request"]);
-    }
-    const foreign = await call(patchSettings, { method: "PATCH", body: { lowBalanceThresholdMicro: 0 }, cookie: fresh.cookie, origin: "https://evil.example" });
-    expect([foreign.status, foreign.json.error.code]).toEqual([403, "bad_origin"]);
-    // Each account has its own threshold.
-    expect((await call(getSettings, { cookie: b.cookie })).json).toEqual({ lowBalanceThresholdMicro: 1_000_000 });
-  });
 });
