@@ -77,20 +77,34 @@ export function decodeCursor(s: string): Cursor {
   throw new AppError("invalid_request", "cursor: is not a cursor this API returned.");
 }
 
+/**
+ * Conditions for the key, model and status filters, with their values appended to `params`.
+ * Returns a function of the table alias, so one set of parameters serves several branches of a
+ * query (raw events and the hourly rollup share these column names).
+ */
+export function dimensionConditions(f: UsageFilterInput, params: unknown[]): (alias: string) => string {
+  const conds: ((a: string) => string)[] = [];
+  const add = (cond: (a: string, p: string) => string, value: unknown) => {
+    params.push(value);
+    const p = `$${params.length}`;
+    conds.push((a) => cond(a, p));
+  };
+  if (f.keyId) add((a, p) => `${a}.key_id = ${p}::uuid`, f.keyId);
+  if (f.model) add((a, p) => `${a}.model = ${p}`, f.model);
+  if (f.status === "success") conds.push((a) => `${a}.status BETWEEN 200 AND 299`);
+  else if (f.status === "error") conds.push((a) => `${a}.status NOT BETWEEN 200 AND 299`);
+  else if (typeof f.status === "number") add((a, p) => `${a}.status = ${p}::int`, f.status);
+  return (alias) => conds.map((c) => ` AND ${c(alias)}`).join("");
+}
+
 /** WHERE clause for the filters (without the cursor); every query is scoped to the account. */
 export function whereClause(accountId: string, f: UsageFilterInput, now: Date, alias = "u"): { sql: string; params: unknown[] } {
   const { from, to } = resolveRange(f, now);
   const params: unknown[] = [accountId, from.toISOString()];
-  const parts = [`${alias}.account_id = $1`, `${alias}.created_at >= $2::timestamptz`];
-  const add = (cond: (p: string) => string, value: unknown) => {
-    params.push(value);
-    parts.push(cond(`$${params.length}`));
-  };
-  if (to) add((p) => `${alias}.created_at < ${p}::timestamptz`, to.toISOString());
-  if (f.keyId) add((p) => `${alias}.key_id = ${p}::uuid`, f.keyId);
-  if (f.model) add((p) => `${alias}.model = ${p}`, f.model);
-  if (f.status === "success") parts.push(`${alias}.status BETWEEN 200 AND 299`);
-  else if (f.status === "error") parts.push(`${alias}.status NOT BETWEEN 200 AND 299`);
-  else if (typeof f.status === "number") add((p) => `${alias}.status = ${p}::int`, f.status);
-  return { sql: parts.join(" AND "), params };
+  let sql = `${alias}.account_id = $1 AND ${alias}.created_at >= $2::timestamptz`;
+  if (to) {
+    params.push(to.toISOString());
+    sql += ` AND ${alias}.created_at < $3::timestamptz`;
+  }
+  return { sql: sql + dimensionConditions(f, params)(alias), params };
 }

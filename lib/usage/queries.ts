@@ -1,7 +1,7 @@
 import "server-only";
-import { getDb, type DbHandle, type Queryable } from "@/lib/db";
-import { AppError } from "@/lib/errors";
-import { decodeCursor, encodeCursor, resolveRange, startOfUtcDay, whereClause, type UsageFilterInput } from "./filters";
+import { getDb, type DbHandle } from "@/lib/db";
+import { decodeCursor, encodeCursor, whereClause, type UsageFilterInput } from "./filters";
+import { usageTotals, type UsageTotals } from "./aggregates";
 
 export interface UsageItem {
   id: string;
@@ -17,29 +17,12 @@ export interface UsageItem {
   status: number;
 }
 
-export interface UsageTotals {
-  requests: number;
-  inputTokens: bigint;
-  outputTokens: bigint;
-  costMicro: bigint;
-}
-
 export interface UsagePage {
   items: UsageItem[];
   nextCursor: string | null;
   totals: UsageTotals;
 }
 
-export interface DailyRow {
-  day: string;
-  model: string;
-  requests: number;
-  costMicro: bigint;
-  inputTokens: bigint;
-  outputTokens: bigint;
-}
-
-type Num = string | number | bigint;
 export interface PageRow {
   id: string;
   at: string;
@@ -121,22 +104,6 @@ export function toItem(r: PageRow): UsageItem {
   };
 }
 
-export async function usageTotals(q: Queryable, accountId: string, f: UsageFilterInput, now: Date): Promise<UsageTotals> {
-  const w = whereClause(accountId, f, now);
-  const [row] = await q.query<{ requests: Num; input_tokens: Num; output_tokens: Num; cost_micro: Num }>(
-    `SELECT count(*)::text AS requests, coalesce(sum(u.input_tokens), 0)::text AS input_tokens,
-            coalesce(sum(u.output_tokens), 0)::text AS output_tokens, coalesce(sum(u.cost_micro), 0)::text AS cost_micro
-     FROM usage_events u WHERE ${w.sql}`,
-    w.params,
-  );
-  return {
-    requests: Number(row!.requests),
-    inputTokens: BigInt(row!.input_tokens),
-    outputTokens: BigInt(row!.output_tokens),
-    costMicro: BigInt(row!.cost_micro),
-  };
-}
-
 /** A page of the request log plus totals over everything the filters select (not just the page). */
 export async function listUsage(accountId: string, f: UsageFilterInput, now = new Date()): Promise<UsagePage> {
   const db = await getDb();
@@ -150,75 +117,5 @@ export async function listUsage(accountId: string, f: UsageFilterInput, now = ne
     items: rows.map(toItem),
     nextCursor: page.rows.length > limit && last ? encodeCursor({ t: last.cursor_t, i: last.id }) : null,
     totals,
-  };
-}
-
-export const MAX_DAILY_RANGE_DAYS = 400;
-
-/** Requests, spend and tokens per UTC day and model over the filtered window. */
-export async function dailyUsage(accountId: string, f: UsageFilterInput, now = new Date()): Promise<{ from: string; to: string; days: DailyRow[] }> {
-  const { from, to } = resolveRange(f, now);
-  const end = to ?? now;
-  if (end.getTime() - from.getTime() > MAX_DAILY_RANGE_DAYS * 86_400_000) {
-    throw new AppError("invalid_request", `from: the daily view covers at most ${MAX_DAILY_RANGE_DAYS} days.`);
-  }
-  const db = await getDb();
-  const w = whereClause(accountId, f, now);
-  const rows = await db.query<{ day: string; model: string; requests: Num; cost_micro: Num; input_tokens: Num; output_tokens: Num }>(
-    // date_bin on the raw timestamp is the cheapest per-row day key (measured against ::date and
-    // to_char); the text form is made once per group.
-    `SELECT to_char(g.d AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day, g.model, g.requests::text AS requests,
-            g.cost_micro::text AS cost_micro, g.input_tokens::text AS input_tokens, g.output_tokens::text AS output_tokens
-     FROM (
-       SELECT date_bin('1 day', u.created_at, timestamptz '2000-01-01 00:00:00+00') AS d, u.model, count(*) AS requests,
-              sum(u.cost_micro) AS cost_micro, sum(u.input_tokens) AS input_tokens, sum(u.output_tokens) AS output_tokens
-       FROM usage_events u WHERE ${w.sql}
-       GROUP BY 1, 2
-     ) g
-     ORDER BY g.d, g.model`,
-    w.params,
-  );
-  return {
-    from: from.toISOString(),
-    to: end.toISOString(),
-    days: rows.map((r) => ({
-      day: r.day,
-      model: r.model,
-      requests: Number(r.requests),
-      costMicro: BigInt(r.cost_micro),
-      inputTokens: BigInt(r.input_tokens),
-      outputTokens: BigInt(r.output_tokens),
-    })),
-  };
-}
-
-export interface SummaryCards {
-  asOf: string;
-  today: { requests: number; costMicro: bigint };
-  last7Days: { requests: number; costMicro: bigint };
-  last30Days: { requests: number; costMicro: bigint };
-}
-
-/** Today, the last 7 and the last 30 UTC calendar days (each including today), in one scan. */
-export async function summaryCards(accountId: string, now = new Date()): Promise<SummaryCards> {
-  const today = startOfUtcDay(now);
-  const d7 = new Date(today.getTime() - 6 * 86_400_000);
-  const d30 = new Date(today.getTime() - 29 * 86_400_000);
-  const db = await getDb();
-  const [r] = await db.query<Record<string, Num>>(
-    `SELECT count(*) FILTER (WHERE created_at >= $2::timestamptz)::text AS r1,
-            coalesce(sum(cost_micro) FILTER (WHERE created_at >= $2::timestamptz), 0)::text AS c1,
-            count(*) FILTER (WHERE created_at >= $3::timestamptz)::text AS r7,
-            coalesce(sum(cost_micro) FILTER (WHERE created_at >= $3::timestamptz), 0)::text AS c7,
-            count(*)::text AS r30, coalesce(sum(cost_micro), 0)::text AS c30
-     FROM usage_events WHERE account_id = $1 AND created_at >= $4::timestamptz`,
-    [accountId, today.toISOString(), d7.toISOString(), d30.toISOString()],
-  );
-  const card = (req: Num, cost: Num) => ({ requests: Number(req), costMicro: BigInt(cost) });
-  return {
-    asOf: now.toISOString(),
-    today: card(r!.r1!, r!.c1!),
-    last7Days: card(r!.r7!, r!.c7!),
-    last30Days: card(r!.r30!, r!.c30!),
   };
 }

@@ -1,4 +1,4 @@
-import { bigint, bigserial, index, integer, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { bigint, bigserial, index, integer, pgTable, text, timestamp, unique, uuid } from "drizzle-orm/pg-core";
 import { accounts } from "./auth";
 
 // One row per call that reached the model (served or failed), written before the answer leaves.
@@ -28,6 +28,27 @@ export const usageEvents = pgTable(
     index("usage_key_time_idx").on(t.keyId, t.createdAt),
     index("usage_account_status_time_idx").on(t.accountId, t.status, t.createdAt.desc(), t.id.desc()),
   ],
+);
+
+// Hourly totals of usage_events per account, key, model and status, kept by a statement
+// trigger on usage_events (migration 0005), so aggregates over months read a few thousand rows
+// instead of millions. Rows for the same group are summed, never replaced: the table is always
+// exactly the grouped sum of the events (`npm run ledger:check` verifies it).
+export const usageHourly = pgTable(
+  "usage_hourly",
+  {
+    accountId: uuid("account_id").notNull(),
+    hour: timestamp("hour", { withTimezone: true }).notNull(),
+    keyId: uuid("key_id"),
+    model: text("model").notNull(),
+    status: integer("status").notNull(),
+    requests: bigint("requests", { mode: "bigint" }).notNull(),
+    inputTokens: bigint("input_tokens", { mode: "bigint" }).notNull(),
+    outputTokens: bigint("output_tokens", { mode: "bigint" }).notNull(),
+    costMicro: bigint("cost_micro", { mode: "bigint" }).notNull(),
+  },
+  // Key-less calls (JWT, x402) form their own group: NULLS NOT DISTINCT lets them conflict.
+  (t) => [unique("usage_hourly_group").on(t.accountId, t.hour, t.keyId, t.model, t.status).nullsNotDistinct()],
 );
 
 // x402 payments accepted by /agent: unique by the payment transaction's message hash, written

@@ -1,6 +1,6 @@
 import { json, readQuery, sessionRoute } from "@/lib/http/handler";
 import { usageFiltersSchema } from "@/lib/usage/filters";
-import { dailyUsage } from "@/lib/usage/queries";
+import { dailyUsage } from "@/lib/usage/aggregates";
 
 export const dynamic = "force-dynamic";
 

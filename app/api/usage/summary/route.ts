@@ -1,5 +1,5 @@
 import { json, sessionRoute } from "@/lib/http/handler";
-import { summaryCards } from "@/lib/usage/queries";
+import { summaryCards } from "@/lib/usage/aggregates";
 
 export const dynamic = "force-dynamic";
 
