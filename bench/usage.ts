@@ -45,7 +45,7 @@ export async function benchUsage(kind: "pglite" | "postgres", opts: BenchUsageOp
   overrideEnv({ APP_URL: "http://localhost:3000", SOLANA_CLUSTER: "localnet", LOG_LEVEL: "silent" });
   const db = await openTestDb(kind);
   setDb(db);
-  const out: Record<string, number | string> = { db: kind, rows, spanDays, runs };
+  const out: Record<string, number | string> = { rows, spanDays, runs };
   try {
     const main = await signedInAccount();
     const noise = await Promise.all([1, 2, 3].map(() => signedInAccount()));
@@ -97,6 +97,9 @@ export async function benchUsage(kind: "pglite" | "postgres", opts: BenchUsageOp
     await measure("filteredPage", usageRoute, `/api/usage?keyId=${keyIds[3]}&model=gpt-oss:120b`);
     const first = (await (await request(usageRoute, "/api/usage?limit=200", main.cookie)).json()) as { nextCursor: string };
     await measure("nextPage", usageRoute, `/api/usage?limit=200&cursor=${first.nextCursor}`);
+    // A window that starts and ends mid-hour: the partial hours at both ends come from the events.
+    const offHour = (ms: number) => new Date(Math.floor(ms / 3_600_000) * 3_600_000 + 1_234_567).toISOString();
+    await measure("offHourRange", usageRoute, `/api/usage?status=error&from=${offHour(now - 7 * 86_400_000)}&to=${offHour(now - 86_400_000)}`);
     await measure("daily30d", dailyRoute, "/api/usage/daily");
     await measure("summary", summaryRoute, "/api/usage/summary");
 
@@ -131,8 +134,11 @@ export async function benchUsage(kind: "pglite" | "postgres", opts: BenchUsageOp
     out.exportMs = big.ms;
     out.exportMb = big.mb;
     out.exportPeakRssDeltaMb = big.peakRssDeltaMb;
+    const [rollup] = await db.query<{ n: string }>("SELECT count(*)::text AS n FROM usage_hourly WHERE account_id = $1", [main.accountId]);
+    out.rollupRows = Number(rollup!.n);
     log(`export: ${small.rows} rows → peak RSS +${small.peakRssDeltaMb} MB; ${big.rows} rows, ${big.mb} MB in ${big.ms} ms → peak RSS +${big.peakRssDeltaMb} MB`);
-    return out;
+    // Prefixed, so that the PGlite and PostgreSQL runs sit side by side in `npm run bench`.
+    return Object.fromEntries(Object.entries(out).map(([k, v]) => [`usage.${kind}.${k}`, v]));
   } finally {
     setDb(undefined);
     await db.close();
