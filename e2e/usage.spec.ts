@@ -62,6 +62,16 @@ test("usage: cards, charts, log, key filter, CSV export, low-balance banner", as
   await expect(page.getByTestId("chart-requests")).toBeVisible();
   await expect(page.getByTestId("usage-row").first()).toContainText("Beta");
 
+  // Mouse: uPlot draws on a canvas under its event layer; hovering today's bar (the right end)
+  // shows its day.
+  const plot = page.getByTestId("chart-spend").locator(".u-over");
+  const box = (await plot.boundingBox())!;
+  // 30 days share the plot width: the middle of the last band.
+  await plot.hover({ position: { x: box.width * (1 - 1 / 60), y: box.height / 2 } });
+  await expect(page.getByTestId("chart-spend-tooltip")).toContainText(new Date().toLocaleDateString("en-US", { month: "short", day: "numeric", timeZone: "UTC" }));
+  await page.mouse.move(0, 0);
+  await expect(page.getByTestId("chart-spend-tooltip")).toHaveCount(0);
+
   // Keyboard: the chart takes focus and reads out the day; the table shows the same numbers.
   await page.getByTestId("chart-requests").getByRole("group").focus();
   await expect(page.getByTestId("chart-requests-tooltip")).toContainText(`Total${totalRows}`);

@@ -1,8 +1,20 @@
 "use client";
-import { useEffect, useId, useRef, useState } from "react";
+import { useEffect, useId, useMemo, useRef, useState } from "react";
+import dynamic from "next/dynamic";
 
-// A dependency-free stacked bar chart: SVG bars, axis labels, a tooltip on hover and on keyboard
-// focus (one tab stop, arrow keys move between days), and a table of exactly the same numbers.
+const H = 200;
+
+// uPlot (23 kB gzip) loads while the daily numbers are fetched, not with the page.
+const BarCanvas = dynamic(() => import("./bar-canvas").then((m) => m.BarCanvas), {
+  ssr: false,
+  loading: () => <div style={{ height: H }} />,
+});
+/** Room the canvas leaves right of the plot (bar-canvas.tsx pads by the same amount). */
+const PAD_RIGHT = 12;
+
+// A stacked bar chart: uPlot draws it (bar-canvas.tsx); here are the tooltip on hover and on
+// keyboard focus (one tab stop, arrow keys move between days), the legend, and a table of exactly
+// the same numbers.
 
 export interface ChartSeries {
   id: string;
@@ -22,8 +34,6 @@ interface Props {
   testId?: string;
 }
 
-const H = 200;
-const M = { top: 10, right: 12, bottom: 24 };
 
 function niceTicks(max: number): number[] {
   // Nothing to scale: a bare baseline rather than a made-up top value.
@@ -35,6 +45,11 @@ function niceTicks(max: number): number[] {
   const ticks: number[] = [];
   for (let v = 0; v < max + step; v += step) ticks.push(v);
   return ticks;
+}
+
+// Beside the bar, on the side with room, so the bar stays visible.
+function tooltipSide(cx: number, width: number): React.CSSProperties {
+  return cx > width / 2 ? { right: Math.max(0, width - cx + 10) } : { left: cx + 10 };
 }
 
 export function StackedBarChart({ title, categories, series, values, format, formatAxis, formatCategory, testId }: Props) {
@@ -52,17 +67,13 @@ export function StackedBarChart({ title, categories, series, values, format, for
     return () => ro.disconnect();
   }, [asTable]);
 
-  const totals = values.map((row) => row.reduce((a, v) => a + v, 0n));
+  const totals = useMemo(() => values.map((row) => row.reduce((a, v) => a + v, 0n)), [values]);
   const grand = totals.reduce((a, v) => a + v, 0n);
   const max = totals.reduce((a, v) => (v > a ? v : a), 0n);
-  const ticks = niceTicks(Number(max));
-  const top = ticks[ticks.length - 1] || 1;
-  const left = Math.min(88, 12 + Math.max(...ticks.map((t) => formatAxis(t).length)) * 6.5);
-  const plotW = width - left - M.right;
-  const plotH = H - M.top - M.bottom;
-  const band = plotW / Math.max(1, categories.length);
-  const barW = Math.max(2, Math.min(36, band * 0.72));
-  const y = (v: number) => M.top + plotH - (v / top) * plotH;
+  const ticks = useMemo(() => niceTicks(Number(max)), [max]);
+  const colors = useMemo(() => series.map((s) => s.color), [series]);
+  const axisWidth = Math.min(88, 12 + Math.max(...ticks.map((t) => formatAxis(t).length)) * 6.5);
+  const band = (width - axisWidth - PAD_RIGHT) / Math.max(1, categories.length);
   const labelEvery = Math.max(1, Math.ceil(56 / band));
 
   const describe = (i: number) =>
@@ -134,48 +145,25 @@ export function StackedBarChart({ title, categories, series, values, format, for
           onBlur={() => setActive(null)}
           onMouseLeave={() => setActive(null)}
         >
-          <svg width={width} height={H} className="block text-zinc-400 dark:text-zinc-500" aria-hidden="true">
-            {ticks.map((t) => (
-              <g key={t}>
-                <line x1={left} x2={width - M.right} y1={y(t)} y2={y(t)} className="stroke-zinc-200 dark:stroke-zinc-800" strokeDasharray={t ? "3 3" : undefined} />
-                <text x={left - 6} y={y(t)} dy="0.32em" textAnchor="end" className="fill-current text-[10px]">{formatAxis(t)}</text>
-              </g>
-            ))}
-            {categories.map((c, i) => {
-              const cx = left + band * i + band / 2;
-              let acc = 0n;
-              return (
-                <g key={c}>
-                  {series.map((s, j) => {
-                    const v = values[i]![j]!;
-                    if (v === 0n) return null;
-                    const y0 = y(Number(acc));
-                    acc += v;
-                    const y1 = y(Number(acc));
-                    return <rect key={s.id} x={cx - barW / 2} width={barW} y={y1} height={Math.max(1, y0 - y1)} fill={s.color} opacity={active === null || active === i ? 1 : 0.45} />;
-                  })}
-                  {/* Counted from the end so the latest day always has its label and none collide. */}
-                  {(categories.length - 1 - i) % labelEvery === 0 ? (
-                    <text x={cx} y={H - 6} textAnchor={cx + 22 > width ? "end" : cx - 22 < 0 ? "start" : "middle"} className="fill-current text-[10px]">
-                      {formatCategory(c)}
-                    </text>
-                  ) : null}
-                  <rect x={left + band * i} width={band} y={M.top} height={plotH} fill="transparent" onMouseEnter={() => setActive(i)} />
-                </g>
-              );
-            })}
-          </svg>
+          <BarCanvas
+            categories={categories}
+            colors={colors}
+            values={values}
+            ticks={ticks}
+            axisWidth={axisWidth}
+            labelEvery={labelEvery}
+            height={H}
+            active={active}
+            formatAxis={formatAxis}
+            formatCategory={formatCategory}
+            onHover={setActive}
+          />
           {grand === 0n ? <p className="muted pointer-events-none absolute inset-x-0 top-16 text-center text-sm">No requests in this range</p> : null}
           {active !== null && categories[active] ? (
             <div
               role="presentation"
               className="pointer-events-none absolute top-0 z-10 min-w-40 rounded-md border border-zinc-200 bg-white p-2 text-xs shadow-lg dark:border-zinc-700 dark:bg-zinc-900"
-              // Beside the bar, on the side with room, so the bar stays visible.
-              style={
-                left + band * active + band / 2 > width / 2
-                  ? { right: Math.max(0, width - (left + band * active + band / 2) + 10) }
-                  : { left: left + band * active + band / 2 + 10 }
-              }
+              style={tooltipSide(axisWidth + band * (active + 0.5), width)}
               data-testid={testId ? `${testId}-tooltip` : undefined}
             >
               <p className="mb-1 font-medium">{formatCategory(categories[active])}</p>

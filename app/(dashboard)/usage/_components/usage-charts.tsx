@@ -1,4 +1,5 @@
 "use client";
+import { useMemo } from "react";
 import { useQuery } from "@tanstack/react-query";
 import { apiFetch } from "@/components/api";
 import { formatUsd } from "@/lib/format";
@@ -15,8 +16,29 @@ function usdAxis(micro: number): string {
   return formatUsd(Math.round(micro));
 }
 
+function toChart(data: DailyJson | undefined) {
+  const { from, to, days } = data ?? { from: "", to: "", days: [] };
+  const categories = data ? daysBetween(from, to) : [];
+  const models = [...new Set(days.map((d) => d.model))].sort();
+  const series = models.map((m) => ({ id: m, label: m, color: modelColor(models, m) }));
+  const index = new Map(categories.map((c, i) => [c, i]));
+  const spend = categories.map(() => models.map(() => 0n));
+  const requests = categories.map(() => models.map(() => 0n));
+  for (const d of days) {
+    const i = index.get(d.day);
+    const j = models.indexOf(d.model);
+    if (i === undefined || j < 0) continue;
+    spend[i]![j] = BigInt(d.costMicro);
+    requests[i]![j] = BigInt(d.requests);
+  }
+
+  return { categories, series, spend, requests };
+}
+
 export function UsageCharts({ query }: { query: string }) {
   const daily = useQuery({ queryKey: ["usage-daily", query], queryFn: () => apiFetch<DailyJson>(`/api/usage/daily?${query}`) });
+  // Stable arrays: the charts rebuild their canvas only when these change, not on every hover.
+  const chart = useMemo(() => toChart(daily.data), [daily.data]);
 
   if (daily.isPending) {
     return (
@@ -39,21 +61,7 @@ export function UsageCharts({ query }: { query: string }) {
     );
   }
 
-  const { from, to, days } = daily.data;
-  const categories = daysBetween(from, to);
-  const models = [...new Set(days.map((d) => d.model))].sort();
-  const series = models.map((m) => ({ id: m, label: m, color: modelColor(models, m) }));
-  const index = new Map(categories.map((c, i) => [c, i]));
-  const spend = categories.map(() => models.map(() => 0n));
-  const requests = categories.map(() => models.map(() => 0n));
-  for (const d of days) {
-    const i = index.get(d.day);
-    const j = models.indexOf(d.model);
-    if (i === undefined || j < 0) continue;
-    spend[i]![j] = BigInt(d.costMicro);
-    requests[i]![j] = BigInt(d.requests);
-  }
-
+  const { categories, series, spend, requests } = chart;
   return (
     <div className="grid gap-4 lg:grid-cols-2">
       <div className="card overflow-hidden p-4">
