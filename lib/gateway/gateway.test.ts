@@ -247,8 +247,19 @@ describe.each(testDbKinds())("POST /agent with API keys (%s)", (kind) => {
     await fund(accountId, 500_000n);
     await db.query("UPDATE accounts SET held_micro = 200000 WHERE id = $1", [accountId]);
     await db.query("INSERT INTO balance_holds (instance_id, account_id, amount_micro, heartbeat_at) VALUES ('dead-instance', $1, 200000, now() - interval '5 minutes')", [accountId]);
-    expect(await sweepStaleHolds(60_000)).toBeGreaterThanOrEqual(1);
+    // A capped key's hold from the same dead instance, and a live instance's hold that must stay.
+    const key = await makeKey(accountId);
+    await db.query("UPDATE api_keys SET spend_cap_micro = 1000000, cap_held_micro = 70000 WHERE id = $1", [key.id]);
+    await db.query(
+      `INSERT INTO key_cap_holds (instance_id, key_id, amount_micro, heartbeat_at)
+       VALUES ('dead-instance', $1, 50000, now() - interval '5 minutes'), ('live-instance', $1, 20000, now())`,
+      [key.id],
+    );
+    expect(await sweepStaleHolds(60_000)).toBeGreaterThanOrEqual(2);
     expect((await balance(accountId)).held).toBe(0n);
+    const [k] = await db.query<{ cap_held_micro: string }>("SELECT cap_held_micro FROM api_keys WHERE id = $1", [key.id]);
+    expect(BigInt(k!.cap_held_micro)).toBe(20000n);
+    expect(await db.query("SELECT instance_id FROM key_cap_holds WHERE key_id = $1", [key.id])).toEqual([{ instance_id: "live-instance" }]);
     expect(await checkLedger(db)).toEqual([]);
   });
 

@@ -5,6 +5,28 @@ import type { HoldStore } from "./holds";
 // The database side of holds: accounts.held_micro (or api_keys.cap_held_micro) and one row per
 // instance in balance_holds (key_cap_holds), moved together in one statement.
 
+/** Where one kind of hold lives: the owner's held column and the per-instance hold rows. */
+interface HoldTables {
+  owner: "accounts" | "api_keys";
+  held: "held_micro" | "cap_held_micro";
+  rows: "balance_holds" | "key_cap_holds";
+  ownerId: "account_id" | "key_id";
+}
+const ACCOUNT_HOLDS: HoldTables = { owner: "accounts", held: "held_micro", rows: "balance_holds", ownerId: "account_id" };
+const KEY_CAP_HOLDS: HoldTables = { owner: "api_keys", held: "cap_held_micro", rows: "key_cap_holds", ownerId: "key_id" };
+const ALL_HOLDS = [ACCOUNT_HOLDS, KEY_CAP_HOLDS];
+
+function releaseHold(t: HoldTables, instanceId: string): HoldStore["release"] {
+  return async (ownerId, amount) => {
+    const db = await getDb();
+    await db.transaction(async (tx) => {
+      await tx.query(`UPDATE ${t.owner} SET ${t.held} = ${t.held} - $2 WHERE id = $1`, [ownerId, amount.toString()]);
+      await tx.query(`UPDATE ${t.rows} SET amount_micro = amount_micro - $3 WHERE instance_id = $1 AND ${t.ownerId} = $2`, [instanceId, ownerId, amount.toString()]);
+      await tx.query(`DELETE FROM ${t.rows} WHERE instance_id = $1 AND ${t.ownerId} = $2 AND amount_micro <= 0`, [instanceId, ownerId]);
+    });
+  };
+}
+
 export function accountHoldStore(instanceId: string): HoldStore {
   return {
     async acquire(accountId, need, want) {
@@ -27,14 +49,7 @@ export function accountHoldStore(instanceId: string): HoldStore {
       );
       return rows[0] ? BigInt(rows[0].take) : 0n;
     },
-    async release(accountId, amount) {
-      const db = await getDb();
-      await db.transaction(async (tx) => {
-        await tx.query("UPDATE accounts SET held_micro = held_micro - $2 WHERE id = $1", [accountId, amount.toString()]);
-        await tx.query("UPDATE balance_holds SET amount_micro = amount_micro - $3 WHERE instance_id = $1 AND account_id = $2", [instanceId, accountId, amount.toString()]);
-        await tx.query("DELETE FROM balance_holds WHERE instance_id = $1 AND account_id = $2 AND amount_micro <= 0", [instanceId, accountId]);
-      });
-    },
+    release: releaseHold(ACCOUNT_HOLDS, instanceId),
   };
 }
 
@@ -72,22 +87,14 @@ export function keyCapHoldStore(instanceId: string): HoldStore {
       );
       return rows[0] ? BigInt(rows[0].take) : 0n;
     },
-    async release(keyId, amount) {
-      const db = await getDb();
-      await db.transaction(async (tx) => {
-        await tx.query("UPDATE api_keys SET cap_held_micro = cap_held_micro - $2 WHERE id = $1", [keyId, amount.toString()]);
-        await tx.query("UPDATE key_cap_holds SET amount_micro = amount_micro - $3 WHERE instance_id = $1 AND key_id = $2", [instanceId, keyId, amount.toString()]);
-        await tx.query("DELETE FROM key_cap_holds WHERE instance_id = $1 AND key_id = $2 AND amount_micro <= 0", [instanceId, keyId]);
-      });
-    },
+    release: releaseHold(KEY_CAP_HOLDS, instanceId),
   };
 }
 
 /** Keeps this instance's holds alive; the sweeper frees holds whose instance stopped beating. */
 export async function heartbeat(instanceId: string): Promise<void> {
   const db = await getDb();
-  await db.query("UPDATE balance_holds SET heartbeat_at = now() WHERE instance_id = $1", [instanceId]);
-  await db.query("UPDATE key_cap_holds SET heartbeat_at = now() WHERE instance_id = $1", [instanceId]);
+  for (const t of ALL_HOLDS) await db.query(`UPDATE ${t.rows} SET heartbeat_at = now() WHERE instance_id = $1`, [instanceId]);
 }
 
 /** Releases holds left by crashed instances (no heartbeat for `staleMs`). Safe on every instance at once. */
@@ -95,20 +102,17 @@ export async function sweepStaleHolds(staleMs: number): Promise<number> {
   const db = await getDb();
   const cutoff = new Date(Date.now() - staleMs);
   return db.transaction(async (tx: Queryable) => {
-    const accounts = await tx.query<{ n: string }>(
-      `WITH dead AS (DELETE FROM balance_holds WHERE heartbeat_at < $1 RETURNING account_id, amount_micro),
-       sums AS (SELECT account_id, sum(amount_micro) AS s FROM dead GROUP BY account_id),
-       upd AS (UPDATE accounts a SET held_micro = a.held_micro - sums.s FROM sums WHERE a.id = sums.account_id RETURNING 1)
-       SELECT count(*)::text AS n FROM upd`,
-      [cutoff],
-    );
-    const keys = await tx.query<{ n: string }>(
-      `WITH dead AS (DELETE FROM key_cap_holds WHERE heartbeat_at < $1 RETURNING key_id, amount_micro),
-       sums AS (SELECT key_id, sum(amount_micro) AS s FROM dead GROUP BY key_id),
-       upd AS (UPDATE api_keys k SET cap_held_micro = k.cap_held_micro - sums.s FROM sums WHERE k.id = sums.key_id RETURNING 1)
-       SELECT count(*)::text AS n FROM upd`,
-      [cutoff],
-    );
-    return Number(accounts[0]?.n ?? 0) + Number(keys[0]?.n ?? 0);
+    let released = 0;
+    for (const t of ALL_HOLDS) {
+      const [r] = await tx.query<{ n: string }>(
+        `WITH dead AS (DELETE FROM ${t.rows} WHERE heartbeat_at < $1 RETURNING ${t.ownerId} AS owner_id, amount_micro),
+         sums AS (SELECT owner_id, sum(amount_micro) AS s FROM dead GROUP BY owner_id),
+         upd AS (UPDATE ${t.owner} o SET ${t.held} = o.${t.held} - sums.s FROM sums WHERE o.id = sums.owner_id RETURNING 1)
+         SELECT count(*)::text AS n FROM upd`,
+        [cutoff],
+      );
+      released += Number(r?.n ?? 0);
+    }
+    return released;
   });
 }
