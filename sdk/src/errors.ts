@@ -19,11 +19,11 @@ export class SolRouterError extends Error {
   readonly status: number | undefined;
   /** The server's `x-request-id`, worth quoting in support requests. */
   readonly requestId: string | undefined;
+  // Spelled out in every subclass because minifiers rename classes, so `constructor.name` is unreliable.
+  override name = "SolRouterError";
 
   constructor(options: SolRouterErrorOptions) {
     super(options.message, options.cause === undefined ? undefined : { cause: options.cause });
-    // Explicit names survive minifiers that rename classes.
-    this.name = "SolRouterError";
     this.code = options.code;
     this.status = options.status;
     this.requestId = options.requestId;
@@ -42,34 +42,22 @@ export class SolRouterError extends Error {
 
 /** Bad client setup: missing or malformed credentials, bad options, missing optional packages. */
 export class ConfigurationError extends SolRouterError {
-  constructor(options: SolRouterErrorOptions) {
-    super(options);
-    this.name = "ConfigurationError";
-  }
+  override name = "ConfigurationError";
 }
 
 /** 401: the API key is unknown, revoked or expired, or the token is invalid. */
 export class AuthenticationError extends SolRouterError {
-  constructor(options: SolRouterErrorOptions) {
-    super(options);
-    this.name = "AuthenticationError";
-  }
+  override name = "AuthenticationError";
 }
 
 /** 402 `insufficient_balance`: top up the account's prepaid balance. */
 export class InsufficientBalanceError extends SolRouterError {
-  constructor(options: SolRouterErrorOptions) {
-    super(options);
-    this.name = "InsufficientBalanceError";
-  }
+  override name = "InsufficientBalanceError";
 }
 
 /** 402 `key_spend_limit`: this API key hit the spend limit its owner set. */
 export class SpendLimitError extends SolRouterError {
-  constructor(options: SolRouterErrorOptions) {
-    super(options);
-    this.name = "SpendLimitError";
-  }
+  override name = "SpendLimitError";
 }
 
 /**
@@ -77,11 +65,11 @@ export class SpendLimitError extends SolRouterError {
  * `paymentRequired` is the decoded PAYMENT-REQUIRED header so callers can see what was asked for.
  */
 export class PaymentRequiredError extends SolRouterError {
+  override name = "PaymentRequiredError";
   readonly paymentRequired: PaymentRequiredInfo | undefined;
 
   constructor(options: SolRouterErrorOptions & { paymentRequired?: PaymentRequiredInfo }) {
     super(options);
-    this.name = "PaymentRequiredError";
     this.paymentRequired = options.paymentRequired;
   }
 
@@ -92,27 +80,21 @@ export class PaymentRequiredError extends SolRouterError {
 
 /** 400 `invalid_request` / `unknown_model`. */
 export class InvalidRequestError extends SolRouterError {
-  constructor(options: SolRouterErrorOptions) {
-    super(options);
-    this.name = "InvalidRequestError";
-  }
+  override name = "InvalidRequestError";
 }
 
 /** 413: the prompt is larger than the server accepts. */
 export class PayloadTooLargeError extends SolRouterError {
-  constructor(options: SolRouterErrorOptions) {
-    super(options);
-    this.name = "PayloadTooLargeError";
-  }
+  override name = "PayloadTooLargeError";
 }
 
 /** 429: slow down; `retryAfter` is the server's Retry-After in seconds when it sent one. */
 export class RateLimitError extends SolRouterError {
+  override name = "RateLimitError";
   readonly retryAfter: number | undefined;
 
   constructor(options: SolRouterErrorOptions & { retryAfter?: number }) {
     super(options);
-    this.name = "RateLimitError";
     this.retryAfter = options.retryAfter;
   }
 
@@ -123,35 +105,34 @@ export class RateLimitError extends SolRouterError {
 
 /** 502: the model provider behind Solrouter failed. */
 export class UpstreamError extends SolRouterError {
-  constructor(options: SolRouterErrorOptions) {
-    super(options);
-    this.name = "UpstreamError";
-  }
+  override name = "UpstreamError";
 }
 
 /** 503: Solrouter is temporarily unavailable; `retryAfter` is set when the server sent one. */
 export class UnavailableError extends SolRouterError {
+  override name = "UnavailableError";
   readonly retryAfter: number | undefined;
 
   constructor(options: SolRouterErrorOptions & { retryAfter?: number }) {
     super(options);
-    this.name = "UnavailableError";
     this.retryAfter = options.retryAfter;
   }
 }
 
 /** No usable HTTP response: DNS/TCP/TLS failure, reset connection, or `timeoutMs` elapsed (`code: "timeout"`). */
 export class APIConnectionError extends SolRouterError {
+  override name = "APIConnectionError";
+
   constructor(options: Omit<SolRouterErrorOptions, "code"> & { code?: "connection_error" | "timeout" }) {
     super({ ...options, code: options.code ?? "connection_error" });
-    this.name = "APIConnectionError";
   }
 }
 
 /** The caller's own AbortSignal fired; never retried. */
 export class APIUserAbortError extends SolRouterError {
+  override name = "APIUserAbortError";
+
   constructor(options: Omit<SolRouterErrorOptions, "code">) {
     super({ ...options, code: "aborted" });
-    this.name = "APIUserAbortError";
   }
 }

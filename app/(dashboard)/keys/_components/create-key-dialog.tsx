@@ -1,9 +1,9 @@
 "use client";
 import { useId, useState } from "react";
 import { Dialog } from "@/components/ui/dialog";
-import { Spinner } from "@/components/ui/spinner";
 import { KEY_NAME_MAX } from "@/lib/keys/limits";
 import { CapField } from "./cap-field";
+import { FormActions } from "./form-actions";
 import { parseCapInput } from "./key-format";
 import { useCreateKey, type NewSecret } from "./keys-api";
 
@@ -109,21 +109,9 @@ function CreateKeyForm({ onCreated, onCancel }: { onCreated: (s: NewSecret) => v
 
       <CapField value={cap} onChange={setCap} error={errors.cap} testId="key-cap" />
 
-      {create.error ? (
-        <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700 dark:bg-red-950/50 dark:text-red-300">
-          {create.error.message}
-        </p>
-      ) : null}
-
-      <div className="flex justify-end gap-2 pt-2">
-        <button type="button" className="btn-secondary" onClick={onCancel}>
-          Cancel
-        </button>
-        <button type="submit" className="btn-primary" disabled={create.isPending} data-testid="create-key-submit">
-          {create.isPending ? <Spinner /> : null}
-          Create key
-        </button>
-      </div>
+      <FormActions error={create.error} boxed pending={create.isPending} onCancel={onCancel} submitTestId="create-key-submit">
+        Create key
+      </FormActions>
     </form>
   );
 }

@@ -1,7 +1,7 @@
 "use client";
 import { useId, useState } from "react";
 import { Dialog } from "@/components/ui/dialog";
-import { Spinner } from "@/components/ui/spinner";
+import { FormActions } from "./form-actions";
 import { formatUsd } from "@/lib/format";
 import { KEY_NAME_MAX } from "@/lib/keys/limits";
 import { CapField } from "./cap-field";
@@ -45,20 +45,9 @@ function EditForm({ target, onDone }: { target: KeyItem; onDone: () => void }) {
       </div>
       <CapField value={cap} onChange={setCap} error={errors.cap} testId="edit-cap" />
       {target.monthSpendMicro ? <p className="muted text-xs">Spent this month: {formatUsd(target.monthSpendMicro)}.</p> : null}
-      {update.error ? (
-        <p role="alert" className="text-sm text-red-600 dark:text-red-400">
-          {update.error.message}
-        </p>
-      ) : null}
-      <div className="flex justify-end gap-2 pt-2">
-        <button type="button" className="btn-secondary" onClick={onDone}>
-          Cancel
-        </button>
-        <button type="submit" className="btn-primary" disabled={update.isPending} data-testid="edit-save">
-          {update.isPending ? <Spinner /> : null}
-          Save
-        </button>
-      </div>
+      <FormActions error={update.error} pending={update.isPending} onCancel={onDone} submitTestId="edit-save">
+        Save
+      </FormActions>
     </form>
   );
 }

@@ -1,8 +1,8 @@
 "use client";
 import { useState } from "react";
 import { Dialog } from "@/components/ui/dialog";
-import { Spinner } from "@/components/ui/spinner";
 import type { RollGraceSeconds } from "@/lib/keys/limits";
+import { FormActions } from "./form-actions";
 import { useRollKey, type KeyItem, type NewSecret } from "./keys-api";
 
 const GRACES: { value: RollGraceSeconds; label: string; hint: string }[] = [
@@ -53,20 +53,9 @@ function RollForm({ target, onRolled, onCancel }: { target: KeyItem; onRolled: (
           ))}
         </div>
       </fieldset>
-      {roll.error ? (
-        <p role="alert" className="text-sm text-red-600 dark:text-red-400">
-          {roll.error.message}
-        </p>
-      ) : null}
-      <div className="flex justify-end gap-2 pt-2">
-        <button type="button" className="btn-secondary" onClick={onCancel}>
-          Cancel
-        </button>
-        <button type="submit" className="btn-primary" disabled={roll.isPending} data-testid="roll-confirm">
-          {roll.isPending ? <Spinner /> : null}
-          Roll key
-        </button>
-      </div>
+      <FormActions error={roll.error} pending={roll.isPending} onCancel={onCancel} submitTestId="roll-confirm">
+        Roll key
+      </FormActions>
     </form>
   );
 }
