@@ -160,6 +160,13 @@ describe("retries", () => {
     expect(api.server.requests).toHaveLength(3);
   });
 
+  it("keeps a 503's Retry-After on the error and in its JSON form", async () => {
+    api.replies = [{ status: 503, body: errorBody("unavailable"), headers: { "retry-after": "3600" } }];
+    const error = (await call(client({ maxRetries: 2 })).catch((e: unknown) => e)) as UnavailableError;
+    expect(error.retryAfter).toBe(3600);
+    expect(error.toJSON()).toMatchObject({ name: "UnavailableError", code: "unavailable", retryAfter: 3600 });
+  });
+
   it.each([
     [402, "insufficient_balance"],
     [402, "payment_required"],

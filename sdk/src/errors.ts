@@ -117,6 +117,10 @@ export class UnavailableError extends SolRouterError {
     super(options);
     this.retryAfter = options.retryAfter;
   }
+
+  override toJSON(): Record<string, unknown> {
+    return { ...super.toJSON(), retryAfter: this.retryAfter };
+  }
 }
 
 /** No usable HTTP response: DNS/TCP/TLS failure, reset connection, or `timeoutMs` elapsed (`code: "timeout"`). */
