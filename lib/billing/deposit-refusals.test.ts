@@ -1,14 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Keypair, PublicKey, Transaction } from "@solana/web3.js";
-import { overrideEnv } from "@/lib/env";
-import { setDb } from "@/lib/db";
-import { testDbKinds, useTestDb, type TestDb } from "@/lib/test/db";
+import { testDbKinds, type TestDb } from "@/lib/test/db";
 import { call } from "@/lib/test/http";
 import { signedInAccount } from "@/lib/test/session";
 import { startTestLocalnet, stopTestLocalnet, type TestLocalnet } from "@/lib/test/localnet";
-import { topupSteps, type TestTopup } from "@/lib/test/topups";
+import { closeTopupDb, openTopupDb, topupSteps, type TestTopup } from "@/lib/test/topups";
 import { memoInstruction } from "@/lib/solana/transfer";
-import { checkLedger } from "./ledger-check";
 import { GET as list } from "@/app/api/topups/route";
 
 // Deposits that must be refused with 422 deposit_invalid (or 404), crediting nothing.
@@ -26,15 +23,9 @@ describe.each(testDbKinds())("deposit verification refuses (%s)", (kind) => {
   let db: TestDb;
   let payer: Keypair;
   beforeAll(async () => {
-    overrideEnv({ APP_URL: "http://localhost:3000", ROUTER_PRICE_USD: "0.05", ...net.env });
-    db = await useTestDb(kind);
-    payer = await net.fundedWallet();
+    ({ db, payer } = await openTopupDb(kind, net));
   });
-  afterAll(async () => {
-    expect(await checkLedger(db)).toEqual([]);
-    setDb(undefined);
-    await db.close();
-  });
+  afterAll(() => closeTopupDb(db));
 
   async function refused(cookie: string, t: TestTopup, sig: string, reason: RegExp) {
     const res = await confirmWith(cookie, t.id, sig);

@@ -1,14 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TOKEN_PROGRAM_ID } from "@solana/spl-token";
 import type { Keypair } from "@solana/web3.js";
-import { overrideEnv } from "@/lib/env";
-import { setDb } from "@/lib/db";
-import { testDbKinds, useTestDb, type TestDb } from "@/lib/test/db";
+import { testDbKinds, type TestDb } from "@/lib/test/db";
 import { call } from "@/lib/test/http";
 import { signedInAccount } from "@/lib/test/session";
 import { startTestLocalnet, stopTestLocalnet, type TestLocalnet } from "@/lib/test/localnet";
+import { closeTopupDb, openTopupDb } from "@/lib/test/topups";
 import { buildTopupTransaction } from "@/lib/solana/transfer";
-import { checkLedger } from "./ledger-check";
 import { reconcileOnce, startReconciler } from "./reconciler";
 import { createTopup, TOPUP_TTL_MS, type TopupView } from "./topups";
 import { GET as list } from "@/app/api/topups/route";
@@ -30,15 +28,9 @@ describe.each(testDbKinds())("deposit reconciler (%s)", (kind) => {
   let db: TestDb;
   let payer: Keypair;
   beforeAll(async () => {
-    overrideEnv({ APP_URL: "http://localhost:3000", ROUTER_PRICE_USD: "0.05", ...net.env });
-    db = await useTestDb(kind);
-    payer = await net.fundedWallet();
+    ({ db, payer } = await openTopupDb(kind, net));
   });
-  afterAll(async () => {
-    expect(await checkLedger(db)).toEqual([]);
-    setDb(undefined);
-    await db.close();
-  });
+  afterAll(() => closeTopupDb(db));
 
   async function pay(t: TopupView): Promise<string> {
     const tx = buildTopupTransaction(payer.publicKey, { ...t, payToTokenAccount: t.payToTokenAccount! }, TOKEN_PROGRAM_ID, await net.conn.getLatestBlockhash());

@@ -2,14 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createMint, getOrCreateAssociatedTokenAccount, mintTo, TOKEN_2022_PROGRAM_ID, TOKEN_PROGRAM_ID } from "@solana/spl-token";
 import { PublicKey, type Keypair } from "@solana/web3.js";
 import { overrideEnv } from "@/lib/env";
-import { setDb } from "@/lib/db";
-import { testDbKinds, useTestDb, type TestDb } from "@/lib/test/db";
+import { testDbKinds, type TestDb } from "@/lib/test/db";
 import { call } from "@/lib/test/http";
 import { signedInAccount } from "@/lib/test/session";
 import { startTestLocalnet, stopTestLocalnet, type TestLocalnet } from "@/lib/test/localnet";
 import { buildTopupTransaction } from "@/lib/solana/transfer";
-import { topupSteps, type TestTopup } from "@/lib/test/topups";
-import { checkLedger } from "./ledger-check";
+import { closeTopupDb, openTopupDb, topupEnv, topupSteps, type TestTopup } from "@/lib/test/topups";
 import { setPriceSource } from "./price-source";
 import { GET as list, POST as create } from "@/app/api/topups/route";
 import { POST as faucet } from "@/app/api/dev/faucet/route";
@@ -29,16 +27,9 @@ describe.each(testDbKinds())("top-ups against the local cluster (%s)", (kind) =>
   let db: TestDb;
   let payer: Keypair;
   beforeAll(async () => {
-    overrideEnv({ APP_URL: "http://localhost:3000", ROUTER_PRICE_USD: "0.05", ...net.env });
-    db = await useTestDb(kind);
-    payer = await net.fundedWallet();
+    ({ db, payer } = await openTopupDb(kind, net));
   });
-  afterAll(async () => {
-    // Every refused or repeated deposit above must have left the books balanced.
-    expect(await checkLedger(db)).toEqual([]);
-    setDb(undefined);
-    await db.close();
-  });
+  afterAll(() => closeTopupDb(db));
 
   it("creates a USDC intent per the contract", async () => {
     const a = await signedInAccount();
@@ -134,7 +125,7 @@ describe.each(testDbKinds())("top-ups against the local cluster (%s)", (kind) =>
     const treasuryAta = await getOrCreateAssociatedTokenAccount(net.conn, payer, mint2022, net.treasury, true, undefined, undefined, TOKEN_2022_PROGRAM_ID);
     const payerAta = await getOrCreateAssociatedTokenAccount(net.conn, payer, mint2022, payer.publicKey, false, undefined, undefined, TOKEN_2022_PROGRAM_ID);
     await mintTo(net.conn, payer, mint2022, payerAta.address, payer, 1_000_000_000n, [], undefined, TOKEN_2022_PROGRAM_ID);
-    overrideEnv({ APP_URL: "http://localhost:3000", ROUTER_PRICE_USD: "0.05", ...net.env, ROUTER_MINT: mint2022.toBase58(), USDC_MINT: orphan.toBase58() });
+    overrideEnv({ ...topupEnv(net), ROUTER_MINT: mint2022.toBase58(), USDC_MINT: orphan.toBase58() });
     try {
       const t = await intent(a.cookie, "ROUTER", 2_000_000);
       expect(t).toMatchObject({ mint: mint2022.toBase58(), amount: "40000000", payToTokenAccount: treasuryAta.address.toBase58(), tokenProgram: TOKEN_2022_PROGRAM_ID.toBase58() });
@@ -147,7 +138,7 @@ describe.each(testDbKinds())("top-ups against the local cluster (%s)", (kind) =>
       expect(refused.status).toBe(503);
       expect(refused.json.error).toEqual({ code: "unavailable", message: "Top-ups in USDC are not available right now: the treasury is not set up for it." });
     } finally {
-      overrideEnv({ APP_URL: "http://localhost:3000", ROUTER_PRICE_USD: "0.05", ...net.env });
+      overrideEnv(topupEnv(net));
     }
   });
 
@@ -198,7 +189,7 @@ describe.each(testDbKinds())("top-ups against the local cluster (%s)", (kind) =>
         expect(off.json.error.code).toBe("not_found");
       }
     } finally {
-      overrideEnv({ APP_URL: "http://localhost:3000", ROUTER_PRICE_USD: "0.05", ...net.env });
+      overrideEnv(topupEnv(net));
     }
   });
 });

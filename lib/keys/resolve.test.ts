@@ -1,12 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { overrideEnv } from "@/lib/env";
 import { AppError } from "@/lib/errors";
-import { setDb } from "@/lib/db";
 import { openDb, type DbHandle } from "@/lib/db/client";
-import { testDbKinds, useTestDb, type TestDb } from "@/lib/test/db";
+import { testDbKinds, type TestDb } from "@/lib/test/db";
 import { call } from "@/lib/test/http";
+import { closeKeysDb, openKeysDb } from "@/lib/test/keys";
 import { signedInAccount } from "@/lib/test/session";
-import { invalidateKey, KeyResolver, resetKeyCache, resolveApiKey } from "@/lib/keys/resolve";
+import { invalidateKey, KeyResolver, resolveApiKey } from "@/lib/keys/resolve";
 import { POST as createRoute } from "@/app/api/keys/route";
 import { DELETE as revokeRoute } from "@/app/api/keys/[id]/route";
 
@@ -38,15 +37,9 @@ async function within<T>(ms: number, fn: () => Promise<T>): Promise<T> {
 describe.each(testDbKinds())("key cache invalidation (%s)", (kind) => {
   let db: TestDb;
   beforeAll(async () => {
-    overrideEnv({ APP_URL: "http://localhost:3000", SOLANA_CLUSTER: "localnet" });
-    db = await useTestDb(kind);
-    await resetKeyCache();
+    db = await openKeysDb(kind);
   });
-  afterAll(async () => {
-    await resetKeyCache();
-    setDb(undefined);
-    await db.close();
-  });
+  afterAll(() => closeKeysDb(db));
 
   it("a change on one instance drops the cached key on another within a second", async () => {
     // Instance B: its own cache on its own database handle (PostgreSQL: a second pool on the

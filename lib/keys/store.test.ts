@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { overrideEnv } from "@/lib/env";
-import { setDb } from "@/lib/db";
-import { testDbKinds, useTestDb, type TestDb } from "@/lib/test/db";
+import { testDbKinds, type TestDb } from "@/lib/test/db";
 import { call } from "@/lib/test/http";
+import { closeKeysDb, openKeysDb } from "@/lib/test/keys";
 import { signedInAccount } from "@/lib/test/session";
 import { hashApiKey, keyStart, parseApiKey } from "@/lib/keys/format";
-import { resetKeyCache, resolveApiKey } from "@/lib/keys/resolve";
+import { resolveApiKey } from "@/lib/keys/resolve";
 import { GET as listRoute, POST as createRoute } from "@/app/api/keys/route";
 import { DELETE as revokeRoute, PATCH as patchRoute } from "@/app/api/keys/[id]/route";
 import { POST as rollRoute } from "@/app/api/keys/[id]/roll/route";
@@ -25,15 +24,9 @@ async function expectCode(p: Promise<unknown>, code: string) {
 describe.each(testDbKinds())("API keys (%s)", (kind) => {
   let db: TestDb;
   beforeAll(async () => {
-    overrideEnv({ APP_URL: "http://localhost:3000", SOLANA_CLUSTER: "localnet" });
-    db = await useTestDb(kind);
-    await resetKeyCache();
+    db = await openKeysDb(kind);
   });
-  afterAll(async () => {
-    await resetKeyCache();
-    setDb(undefined);
-    await db.close();
-  });
+  afterAll(() => closeKeysDb(db));
 
   it("creates a key whose secret is shown once, parses, and is stored only as its hash", async () => {
     const a = await signedInAccount();

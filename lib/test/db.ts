@@ -46,3 +46,9 @@ export async function useTestDb(kind: DbKind): Promise<TestDb> {
   setDb(db);
   return db;
 }
+
+/** Undoes useTestDb; tolerates a setup that failed before the database was opened. */
+export async function closeTestDb(db: TestDb | undefined): Promise<void> {
+  setDb(undefined);
+  await db?.close();
+}

@@ -4,6 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { getAssociatedTokenAddressSync } from "@solana/spl-token";
 import { Connection, Keypair, LAMPORTS_PER_SOL, PublicKey, Transaction, type TransactionInstruction } from "@solana/web3.js";
+import type { LocalnetInfo } from "@/localnet/server";
 import { spawnLocalnet, type SpawnedLocalnet } from "@/localnet/spawn";
 import { localRpc } from "@/lib/x402/test-payer";
 
@@ -48,6 +49,11 @@ export interface TestLocalnet {
   ataOf(owner: PublicKey, mint: PublicKey): PublicKey;
 }
 
+/** Shared so the top-up and x402 suites point the app at their cluster the same way. */
+export function clusterEnv(info: LocalnetInfo): Record<string, string> {
+  return { SOLANA_CLUSTER: "localnet", SOLANA_RPC_URL: info.rpcUrl, USDC_MINT: info.usdcMint, ROUTER_MINT: info.routerMint, TREASURY_ADDRESS: info.treasury };
+}
+
 export async function startTestLocalnet(): Promise<TestLocalnet> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "solrouter-topups-"));
   const port = await freePortPair();
@@ -79,7 +85,7 @@ export async function startTestLocalnet(): Promise<TestLocalnet> {
     usdc: new PublicKey(info.usdcMint),
     router: new PublicKey(info.routerMint),
     treasury: new PublicKey(info.treasury),
-    env: { SOLANA_CLUSTER: "localnet", SOLANA_RPC_URL: info.rpcUrl, USDC_MINT: info.usdcMint, ROUTER_MINT: info.routerMint, TREASURY_ADDRESS: info.treasury },
+    env: clusterEnv(info),
     rpc,
     async restart() {
       ln = await spawnLocalnet({ port, dataDir: path.join(dataDir, "localnet"), quiet: true });

@@ -1,6 +1,10 @@
 import { expect } from "vitest";
 import { createTransferCheckedInstruction, TOKEN_PROGRAM_ID } from "@solana/spl-token";
 import { PublicKey, type Keypair, type TransactionInstruction } from "@solana/web3.js";
+import { overrideEnv } from "@/lib/env";
+import { checkLedger } from "@/lib/billing/ledger-check";
+import { setDb } from "@/lib/db";
+import { closeTestDb, openTestDb, type DbKind, type TestDb } from "@/lib/test/db";
 import { call } from "@/lib/test/http";
 import type { TestLocalnet } from "@/lib/test/localnet";
 import { buildTopupTransaction, memoInstruction } from "@/lib/solana/transfer";
@@ -21,6 +25,27 @@ export type TestTopup = {
   expiresAt: string;
   solanaPayUrl: string;
 };
+
+/** The app pointed at the local cluster, with $ROUTER at a fixed $0.05 so quotes are predictable. */
+export const topupEnv = (net: TestLocalnet) => ({ APP_URL: "http://localhost:3000", ROUTER_PRICE_USD: "0.05", ...net.env });
+
+/** A fresh database per top-up suite (one per database kind), and a funded wallet to pay from. */
+export async function openTopupDb(kind: DbKind, net: TestLocalnet): Promise<{ db: TestDb; payer: Keypair }> {
+  overrideEnv(topupEnv(net));
+  // useTestDb, spelled out: the React hooks lint rule refuses a use* call in an async function.
+  const db = await openTestDb(kind);
+  setDb(db);
+  return { db, payer: await net.fundedWallet() };
+}
+
+/** Every deposit a suite made, credited, refused or repeated, must have left the books balanced. */
+export async function closeTopupDb(db: TestDb): Promise<void> {
+  try {
+    expect(await checkLedger(db)).toEqual([]);
+  } finally {
+    await closeTestDb(db);
+  }
+}
 
 export function topupSteps(net: () => TestLocalnet) {
   return {

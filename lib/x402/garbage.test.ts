@@ -1,13 +1,9 @@
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PaymentPayload } from "@x402/core/types";
-import { overrideEnv } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { MODELS } from "@/lib/gateway/catalog";
-import { spawnLocalnet, type SpawnedLocalnet } from "@/localnet/spawn";
+import { startLocalX402, stopLocalX402, type LocalX402 } from "@/lib/test/x402";
 import { paymentRequired } from "./requirements";
 import { verifyPaymentHeader } from "./verify";
 import { createTestPayer } from "./test-payer";
@@ -15,8 +11,7 @@ import { createTestPayer } from "./test-payer";
 // Whatever arrives in PAYMENT-SIGNATURE, the answer is payment_invalid (a 402), never a 5xx.
 const RESOURCE = "http://localhost:3000/agent";
 const PRICE = MODELS[0]!.x402PriceMicro;
-let dir: string;
-let ln: SpawnedLocalnet;
+let stack: LocalX402;
 
 const b64 = (s: string | Buffer) => Buffer.from(s).toString("base64");
 const pick = <T,>(xs: T[]): T => xs[Math.floor(Math.random() * xs.length)]!;
@@ -29,28 +24,15 @@ function randomJson(depth = 0): unknown {
 }
 
 beforeAll(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), "x402-garbage-"));
-  ln = await spawnLocalnet({ port: 0, dataDir: path.join(dir, "localnet"), quiet: true });
-  overrideEnv({
-    SOLANA_CLUSTER: "localnet",
-    SOLANA_RPC_URL: ln.info.rpcUrl,
-    USDC_MINT: ln.info.usdcMint,
-    TREASURY_ADDRESS: ln.info.treasury,
-    DATA_DIR: path.join(dir, "app"),
-    X402_FACILITATOR: "local",
-    X402_FEE_PAYER_SECRET: "",
-  });
+  stack = await startLocalX402("x402-garbage-");
 });
 
-afterAll(async () => {
-  await ln?.stop();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => stopLocalX402(stack));
 
 describe("garbage payment headers", () => {
   it("turns every malformed header into payment_invalid", { timeout: 180_000 }, async () => {
     const pr = (await paymentRequired(PRICE, RESOURCE)).paymentRequired;
-    const payer = await createTestPayer({ rpcUrl: ln.info.rpcUrl, mints: [ln.info.usdcMint] });
+    const payer = await createTestPayer({ rpcUrl: stack.ln.info.rpcUrl, mints: [stack.ln.info.usdcMint] });
     const good: PaymentPayload = await payer.payload(pr);
     const goodHeader = b64(JSON.stringify(good));
     const txBytes = Buffer.from(good.payload.transaction as string, "base64");

@@ -1,18 +1,15 @@
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Connection, Keypair, PublicKey } from "@solana/web3.js";
 import { getAssociatedTokenAddressSync, getOrCreateAssociatedTokenAccount, transferChecked } from "@solana/spl-token";
 import { decodePaymentRequiredHeader, decodePaymentResponseHeader, encodePaymentSignatureHeader } from "@x402/core/http";
 import type { PaymentRequired } from "@x402/core/types";
-import { overrideEnv } from "@/lib/env";
-import { setDb } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { MODELS } from "@/lib/gateway/catalog";
-import { testDbKinds, useTestDb, type TestDb } from "@/lib/test/db";
+import { closeTestDb, testDbKinds, useTestDb, type TestDb } from "@/lib/test/db";
 import { call } from "@/lib/test/http";
-import { spawnLocalnet, type SpawnedLocalnet } from "@/localnet/spawn";
+import { startLocalX402, stopLocalX402, type LocalX402 } from "@/lib/test/x402";
 import { GET as wellKnown } from "@/app/.well-known/x402/route";
 import { FEE_PAYER_FILE } from "./fee-payer";
 import { getFacilitator } from "./facilitator";
@@ -23,8 +20,7 @@ import { createTestPayer, localRpc, tokenBalance, type TestPayer } from "./test-
 
 const RESOURCE = "http://localhost:3000/agent";
 const PRICE = MODELS[0]!.x402PriceMicro;
-let dir: string;
-let ln: SpawnedLocalnet;
+let stack: LocalX402;
 let rpcUrl: string;
 let usdc: string;
 let treasury: string;
@@ -40,26 +36,11 @@ const challenge = async (price = PRICE) => (await paymentRequired(price, RESOURC
 const withRequirement = (pr: PaymentRequired, change: Record<string, unknown>): PaymentRequired => ({ ...pr, accepts: [{ ...pr.accepts[0]!, ...change }] });
 
 beforeAll(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), "x402-test-"));
-  ln = await spawnLocalnet({ port: 0, dataDir: path.join(dir, "localnet"), quiet: true });
-  ({ rpcUrl, usdcMint: usdc, treasury } = ln.info);
-  overrideEnv({
-    APP_URL: "http://localhost:3000",
-    SOLANA_CLUSTER: "localnet",
-    SOLANA_RPC_URL: rpcUrl,
-    USDC_MINT: usdc,
-    ROUTER_MINT: ln.info.routerMint,
-    TREASURY_ADDRESS: treasury,
-    DATA_DIR: path.join(dir, "app"),
-    X402_FACILITATOR: "local",
-    X402_FEE_PAYER_SECRET: "",
-  });
+  stack = await startLocalX402("x402-test-");
+  ({ rpcUrl, usdcMint: usdc, treasury } = stack.ln.info);
 });
 
-afterAll(async () => {
-  await ln?.stop();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => stopLocalX402(stack));
 
 describe("x402 requirements and discovery", () => {
   it("issues a decodable v2 requirement whose fee payer is a funded local key kept under DATA_DIR", async () => {
@@ -69,7 +50,7 @@ describe("x402 requirements and discovery", () => {
     expect(decoded.x402Version).toBe(2);
     expect(decoded.resource).toMatchObject({ url: RESOURCE, description: "test call" });
     expect(decoded.accepts).toHaveLength(1);
-    const file = path.join(dir, "app", FEE_PAYER_FILE);
+    const file = path.join(stack.dir, "app", FEE_PAYER_FILE);
     const { feePayer } = await getFacilitator();
     expect(decoded.accepts[0]).toEqual({
       scheme: "exact",
@@ -106,12 +87,9 @@ describe.each(testDbKinds())("x402 payments (%s)", (kind) => {
   let payer: TestPayer;
   beforeAll(async () => {
     db = await useTestDb(kind);
-    payer = await createTestPayer({ rpcUrl, mints: [usdc, ln.info.routerMint] });
+    payer = await createTestPayer({ rpcUrl, mints: [usdc, stack.ln.info.routerMint] });
   });
-  afterAll(async () => {
-    setDb(undefined);
-    await db.close();
-  });
+  afterAll(() => closeTestDb(db));
 
   it("verifies, records once, settles: the treasury gains exactly the price", async () => {
     const header = await payer.pay(await challenge());
@@ -195,7 +173,7 @@ describe.each(testDbKinds())("x402 payments (%s)", (kind) => {
     const low = withRequirement(pr, { amount: String(PRICE - 1) });
     expect(await invalidCode(verifyPaymentHeader(await payer.pay(low), PRICE, RESOURCE))).toMatch(/exactly/);
     expect(await invalidCode(verifyPaymentHeader(await payer.pay(withRequirement(pr, { payTo: Keypair.generate().publicKey.toBase58() })), PRICE, RESOURCE))).toMatch(/treasury/);
-    expect(await invalidCode(verifyPaymentHeader(await payer.pay(withRequirement(pr, { asset: ln.info.routerMint })), PRICE, RESOURCE))).toMatch(/USDC/);
+    expect(await invalidCode(verifyPaymentHeader(await payer.pay(withRequirement(pr, { asset: stack.ln.info.routerMint })), PRICE, RESOURCE))).toMatch(/USDC/);
     // The transaction pays less (or elsewhere) but `accepted` claims our terms: the facilitator checks the transaction itself.
     const lying = await payer.payload(low);
     lying.accepted = pr.accepts[0]!;
