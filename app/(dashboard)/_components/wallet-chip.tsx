@@ -30,6 +30,9 @@ export function WalletChip({ wallet }: { wallet: string }) {
           setSigningOut(true);
           await fetch("/api/auth/logout", { method: "POST" }).catch(() => {});
           localStorage.removeItem("solrouter.wallet");
+          // A full load, not a client navigation: it drops every cached query and the wallet
+          // adapter's state along with the signed-out session.
+          // eslint-disable-next-line @next/next/no-location-assign-relative-destination
           window.location.assign("/");
         }}
       >
