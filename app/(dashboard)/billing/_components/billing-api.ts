@@ -1,32 +1,14 @@
 "use client";
 import { useQuery } from "@tanstack/react-query";
 import { apiFetch } from "@/components/api";
+import type { Json } from "@/lib/json";
+import type { TopupView } from "@/lib/billing/topups";
+import type { AccountSummary } from "@/lib/billing/account";
+import type { TopupToken } from "@/lib/billing/price-source";
 
 // The contract's JSON, as the browser sees it (money as integer micro-USD numbers).
-export type TokenSymbol = "USDC" | "ROUTER";
-
-export interface Topup {
-  id: string;
-  token: TokenSymbol;
-  mint: string;
-  decimals: number;
-  amount: string;
-  creditMicro: number;
-  priceUsd: string;
-  payTo: string | null;
-  payToTokenAccount: string | null;
-  tokenProgram: string | null;
-  reference: string;
-  memo: string;
-  expiresAt: string;
-  solanaPayUrl: string | null;
-  status: "pending" | "credited" | "expired";
-  signature: string | null;
-  explorerUrl: string | null;
-  failureReason: string | null;
-  createdAt: string;
-  creditedAt: string | null;
-}
+export type TokenSymbol = TopupToken;
+export type Topup = Json<TopupView>;
 
 export interface ChainInfo {
   cluster: "localnet" | "devnet" | "mainnet-beta";
@@ -36,11 +18,7 @@ export interface ChainInfo {
   routerPriceUsd: number;
 }
 
-export interface Me {
-  wallet: string;
-  balanceMicro: number;
-  lowBalanceThresholdMicro: number;
-}
+export type Me = Json<AccountSummary>;
 
 export const TOKEN_LABEL: Record<TokenSymbol, string> = { USDC: "USDC", ROUTER: "$ROUTER" };
 

@@ -1,25 +1,10 @@
 "use client";
-import { useEffect, useState } from "react";
+import { useNow } from "@/components/use-now";
 
 /** Milliseconds left until `at`, updated every second; 0 once it has passed. */
 export function useTimeLeft(at: string | undefined): number {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    if (!at) return;
-    const t = setInterval(() => setNow(Date.now()), 1000);
-    return () => clearInterval(t);
-  }, [at]);
+  const now = useNow(1000, !!at);
   return at ? Math.max(0, Date.parse(at) - now) : 0;
-}
-
-/** The current time, refreshed every `intervalMs` (render stays pure). */
-export function useNow(intervalMs = 1000): number {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    const t = setInterval(() => setNow(Date.now()), intervalMs);
-    return () => clearInterval(t);
-  }, [intervalMs]);
-  return now;
 }
 
 export function formatTimeLeft(ms: number): string {

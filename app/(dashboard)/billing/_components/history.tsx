@@ -4,7 +4,7 @@ import { formatUsd, shortAddress } from "@/lib/format";
 import { displayTokenAmount } from "@/lib/solana/token-amount";
 import { TOKEN_LABEL, useTopups, type Topup } from "./billing-api";
 import { TokenMark } from "./token-badge";
-import { useNow } from "./countdown";
+import { useNow } from "@/components/use-now";
 
 const dateFmt = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
 

@@ -2,25 +2,16 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { apiFetch } from "@/components/api";
 import type { RollGraceSeconds } from "@/lib/keys/limits";
+import type { Json } from "@/lib/json";
+import type { ApiKeyView, KeyStatus } from "@/lib/keys/store";
 
 // The dashboard's view of GET/POST /api/keys. Secrets pass through these functions to the
 // one-time dialog and are never put in the query cache.
 
-export type KeyStatus = "active" | "expired" | "revoked";
+export type { KeyStatus };
 
-export interface KeyItem {
-  id: string;
-  name: string;
-  start: string;
-  createdAt: string;
-  lastUsedAt: string | null;
-  expiresAt: string | null;
-  revokedAt: string | null;
-  spendCapMicro: number | null;
-  monthSpendMicro?: number;
-  replacedBy: string | null;
-  status: KeyStatus;
-}
+/** A key as `GET /api/keys` lists it; the list also says what each key spent this month. */
+export type KeyItem = Json<ApiKeyView> & { monthSpendMicro?: number };
 
 export interface NewSecret {
   key: KeyItem;

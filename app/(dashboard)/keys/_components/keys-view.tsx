@@ -1,6 +1,7 @@
 "use client";
 import Link from "next/link";
-import { useEffect, useState } from "react";
+import { useState } from "react";
+import { useNow } from "@/components/use-now";
 import { MAX_ACTIVE_KEYS } from "@/lib/keys/limits";
 import { PageHeader } from "../../_components/page-header";
 import { CreateKeyDialog } from "./create-key-dialog";
@@ -11,16 +12,6 @@ import { useKeys, type KeyItem, type NewSecret } from "./keys-api";
 import { RevokeDialog } from "./revoke-dialog";
 import { RollDialog } from "./roll-dialog";
 import { SecretDialog } from "./secret-dialog";
-
-/** A clock for relative times and grace periods that end while the page is open. */
-function useNow(intervalMs = 30_000) {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    const t = setInterval(() => setNow(Date.now()), intervalMs);
-    return () => clearInterval(t);
-  }, [intervalMs]);
-  return now;
-}
 
 function Skeleton() {
   return (
@@ -70,7 +61,8 @@ function EmptyState({ onCreate, origin }: { onCreate: () => void; origin: string
 export function KeysView({ origin }: { origin: string }) {
   const keys = useKeys();
   // Never older than the data: relative times of a key created a second ago must not read "in 10 s".
-  const now = Math.max(useNow(), keys.dataUpdatedAt);
+  // A clock for relative times and grace periods that end while the page is open.
+  const now = Math.max(useNow(30_000), keys.dataUpdatedAt);
   const [creating, setCreating] = useState(false);
   const [secret, setSecret] = useState<NewSecret | null>(null);
   const [revoking, setRevoking] = useState<KeyItem | null>(null);

@@ -1,6 +1,10 @@
 // The page's filters live in the URL (shareable, back button works) and turn into the API's
 // query string here, so the log, the charts and the CSV link always ask for the same rows.
 
+import type { Json } from "@/lib/json";
+import type { UsageItem, UsagePage } from "@/lib/usage/queries";
+import type { dailyUsage, SummaryCards, UsageTotals } from "@/lib/usage/aggregates";
+
 export type Preset = "24h" | "7d" | "30d" | "custom";
 export const PRESETS: { id: Preset; label: string }[] = [
   { id: "24h", label: "24 hours" },
@@ -100,38 +104,8 @@ export function modelColor(models: string[], model: string): string {
   return i < 0 ? "#71717a" : PALETTE[i % PALETTE.length]!;
 }
 
-export interface UsageItemJson {
-  id: string;
-  at: string;
-  keyId: string | null;
-  keyName: string | null;
-  keyStart: string | null;
-  model: string;
-  inputTokens: number;
-  outputTokens: number;
-  costMicro: number;
-  latencyMs: number;
-  status: number;
-}
-export interface TotalsJson {
-  requests: number;
-  inputTokens: number;
-  outputTokens: number;
-  costMicro: number;
-}
-export interface UsagePageJson {
-  items: UsageItemJson[];
-  nextCursor: string | null;
-  totals: TotalsJson;
-}
-export interface DailyJson {
-  from: string;
-  to: string;
-  days: { day: string; model: string; requests: number; costMicro: number; inputTokens: number; outputTokens: number }[];
-}
-export interface SummaryJson {
-  asOf: string;
-  today: { requests: number; costMicro: number };
-  last7Days: { requests: number; costMicro: number };
-  last30Days: { requests: number; costMicro: number };
-}
+export type UsageItemJson = Json<UsageItem>;
+export type TotalsJson = Json<UsageTotals>;
+export type UsagePageJson = Json<UsagePage>;
+export type DailyJson = Json<Awaited<ReturnType<typeof dailyUsage>>>;
+export type SummaryJson = Json<SummaryCards>;
