@@ -133,6 +133,24 @@ describe.each(testDbKinds())("usage aggregates at hour edges (%s)", (kind) => {
     expect(cards.last7Days).toEqual(pick(expected({ from: new Date(dayStart - 6 * 24 * H) })));
   });
 
+  it("concurrent batches adding to the same groups in different orders neither deadlock nor lose counts", async () => {
+    const other = (await signedInAccount()).accountId;
+    // 40 groups (hours × statuses), each statement touching all of them in its own order.
+    const groups = Array.from({ length: 40 }, (_, g) => ({ at: iso(T0 - 100 * H + (g % 20) * H, 5), status: g < 20 ? 200 : 500 }));
+    // Half the statements walk the groups forwards and half backwards, each from its own start:
+    // the orders in which two writers would lock each other out if the upsert followed them.
+    const statement = (seed: number) => {
+      const turned = [...groups.slice(seed % 40), ...groups.slice(0, seed % 40)];
+      return (seed % 2 ? turned.reverse() : turned).flatMap((g) => [0, 1, 2].map(() => ({ at: g.at, keyId: key, model: "m-a", status: g.status, cost: 1n, tokens: 1 })));
+    };
+    for (let round = 0; round < 5; round++) {
+      await Promise.all(Array.from({ length: 8 }, (_, i) => insert(statement(round * 8 + i + 1), other)));
+    }
+    const [row] = await db.query<{ n: string; c: string }>("SELECT sum(requests)::text AS n, sum(cost_micro)::text AS c FROM usage_hourly WHERE account_id = $1", [other]);
+    expect(row).toEqual({ n: String(5 * 8 * 40 * 3), c: String(5 * 8 * 40 * 3) });
+    expect(await checkUsageRollup(db)).toEqual([]);
+  });
+
   it("the rollup follows updates and deletes, and the check notices when it does not", async () => {
     expect(await checkUsageRollup(db)).toEqual([]);
     await db.query("UPDATE usage_events SET cost_micro = cost_micro + 1, model = 'm-c' WHERE account_id = $1 AND input_tokens % 4 = 0", [accountId]);
