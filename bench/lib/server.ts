@@ -4,9 +4,9 @@ import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import pg from "pg";
 import { randomBytes } from "node:crypto";
 import { openDb } from "@/lib/db/client";
+import { createScratchDatabase } from "@/lib/test/db";
 import { applyLedgerEntry, ensureAccount } from "@/lib/billing/ledger";
 import { generateApiKey } from "@/lib/keys/format";
 import { createInterface } from "node:readline";
@@ -29,19 +29,9 @@ async function seed(opts: { url?: string; dataDir?: string }) {
 
 export async function startBenchServer(kind: "pglite" | "postgres", port: number, nodeArgs: string[] = []): Promise<BenchServer> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "solrouter-bench-"));
-  let databaseUrl: string | undefined;
-  let dbName: string | undefined;
   const adminUrl = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
-  if (kind === "postgres") {
-    dbName = `bench_${randomBytes(5).toString("hex")}`;
-    const admin = new pg.Client({ connectionString: adminUrl });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${dbName}`);
-    await admin.end();
-    const u = new URL(adminUrl);
-    u.pathname = `/${dbName}`;
-    databaseUrl = u.toString();
-  }
+  const scratch = kind === "postgres" ? await createScratchDatabase(adminUrl, "bench") : undefined;
+  const databaseUrl = scratch?.url;
   const apiKey = await seed(databaseUrl ? { url: databaseUrl } : { dataDir });
   // The stand-in model runs in its own process, as a real model server would, so it does not
   // share the load generator's event loop.
@@ -78,12 +68,7 @@ export async function startBenchServer(kind: "pglite" | "postgres", port: number
       child.kill("SIGTERM");
       await new Promise((r) => child.once("exit", r));
       modelProc.kill("SIGTERM");
-      if (dbName) {
-        const admin = new pg.Client({ connectionString: adminUrl });
-        await admin.connect();
-        await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-        await admin.end();
-      }
+      await scratch?.drop();
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -15,27 +15,35 @@ export interface TestDb extends DbHandle {
   url?: string;
 }
 
+/** An empty PostgreSQL database beside `adminUrl`'s, for one suite or benchmark; drop() removes it. */
+export async function createScratchDatabase(adminUrl: string, prefix: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `${prefix}_${randomBytes(6).toString("hex")}`;
+  const admin = async (sql: string) => {
+    const c = new pg.Client({ connectionString: adminUrl });
+    await c.connect();
+    try {
+      await c.query(sql);
+    } finally {
+      await c.end();
+    }
+  };
+  await admin(`CREATE DATABASE ${name}`);
+  const u = new URL(adminUrl);
+  u.pathname = `/${name}`;
+  return { url: u.toString(), drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+}
+
 /** A fresh, migrated database: in-memory PGlite, or a scratch PostgreSQL database dropped on close. */
 export async function openTestDb(kind: DbKind): Promise<TestDb> {
   if (kind === "pglite") return openDb({});
-  const adminUrl = rawEnv("TEST_DATABASE_URL")!;
-  const name = `t_${randomBytes(6).toString("hex")}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const u = new URL(adminUrl);
-  u.pathname = `/${name}`;
-  const handle = await openDb({ url: u.toString() });
+  const scratch = await createScratchDatabase(rawEnv("TEST_DATABASE_URL")!, "t");
+  const handle = await openDb({ url: scratch.url });
   return {
     ...handle,
-    url: u.toString(),
+    url: scratch.url,
     async close() {
       await handle.close();
-      const a = new pg.Client({ connectionString: adminUrl });
-      await a.connect();
-      await a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await a.end();
+      await scratch.drop();
     },
   };
 }
