@@ -7,6 +7,7 @@ import { AppError } from "@/lib/errors";
 import { findSession, readCookie, SESSION_COOKIE, type SessionAccount } from "@/lib/auth/session";
 import { randomToken } from "@/lib/crypto/random";
 import { errorToResponse, describeZod } from "./errors";
+import { BODY_LIMITS, readBodyText } from "./body";
 import { resolveAgentCaller, type AgentCaller } from "./agent-caller";
 
 type Params = Record<string, string | string[] | undefined>;
@@ -99,14 +100,9 @@ agentRoute.preflight = async (): Promise<Response> =>
     },
   });
 
-const MAX_JSON_BYTES = 64 * 1024;
-
-/** Reads and validates a JSON body; anything malformed is a 400, never a 500. */
-export async function readJson<S extends z.ZodType>(req: Request, schema: S, maxBytes = MAX_JSON_BYTES): Promise<z.infer<S>> {
-  const declared = Number(req.headers.get("content-length") ?? "0");
-  if (declared > maxBytes) throw new AppError("payload_too_large", `The request body is larger than ${maxBytes} bytes.`);
-  const text = await req.text();
-  if (Buffer.byteLength(text) > maxBytes) throw new AppError("payload_too_large", `The request body is larger than ${maxBytes} bytes.`);
+/** Reads and validates a JSON body, bounded as it streams in; anything malformed is a 400, never a 500. */
+export async function readJson<S extends z.ZodType>(req: Request, schema: S, maxBytes: number = BODY_LIMITS.json): Promise<z.infer<S>> {
+  const text = await readBodyText(req, maxBytes);
   let data: unknown;
   try {
     data = text ? JSON.parse(text) : {};
