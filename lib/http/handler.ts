@@ -4,7 +4,7 @@ import type { z } from "zod";
 import { env } from "@/lib/env";
 import { logger } from "@/lib/log";
 import { AppError } from "@/lib/errors";
-import { findSession, readCookie, SESSION_COOKIE, type SessionAccount } from "@/lib/auth/session";
+import { findSession, sessionToken, type SessionAccount } from "@/lib/auth/session";
 import { randomToken } from "@/lib/crypto/random";
 import { errorToResponse, describeZod } from "./errors";
 import { BODY_LIMITS, readBodyText } from "./body";
@@ -64,7 +64,7 @@ export function publicRoute(fn: (req: Request, ctx: PublicCtx) => Promise<Respon
 export function sessionRoute(fn: (req: Request, ctx: SessionCtx) => Promise<Response>): RouteFn {
   return wrap(async (req, base) => {
     checkOrigin(req);
-    const session = await findSession(readCookie(req.headers.get("cookie"), SESSION_COOKIE));
+    const session = await findSession(sessionToken(req.headers.get("cookie")));
     if (!session) throw new AppError("unauthenticated", "Sign in with your wallet first.");
     return { ...base, session };
   }, fn);
