@@ -72,6 +72,11 @@ const schema = z.object({
   KEY_RATE_LIMIT_PER_MINUTE: positiveInt(600),
   KEY_RATE_LIMIT_BURST: positiveInt(60),
   SIGNIN_RATE_LIMIT_PER_MINUTE: positiveInt(30),
+  SIGNIN_MAX_OPEN_CHALLENGES: positiveInt(100_000),
+  SIGNIN_MAX_OPEN_CHALLENGES_PER_ADDRESS: positiveInt(100),
+  // How many reverse proxies in front of the server append to X-Forwarded-For (0: none, the
+  // client connects to us directly and only the socket's address is believed).
+  TRUSTED_PROXIES: z.coerce.number({ message: "must be a number" }).int("must be a whole number").min(0, "must be 0 or more").max(10, "is implausibly many").default(0),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
