@@ -70,17 +70,22 @@ export function addressBucket(address: string): string {
 
 let warnedNoPeer = false;
 
-/** The rate-limit key of the request's client (see clientAddress), or "unknown". */
-export function clientIp(req: Request): string {
+/** The request's client address (see clientAddress), as seen; undefined when unknown. For logs. */
+export function requestAddress(req: Request): string | undefined {
   const peer = currentPeer();
-  const hops = env().TRUSTED_PROXIES;
   // Without a captured connection (a handler called directly), only a proxy's header is known.
   const forwardedFor = peer ? peer.forwardedFor : (req.headers.get("x-forwarded-for") ?? undefined);
-  const address = clientAddress(forwardedFor, peer?.address, hops);
+  const address = clientAddress(forwardedFor, peer?.address, env().TRUSTED_PROXIES);
   if (!address && !warnedNoPeer && peerCaptureInstalled()) {
     warnedNoPeer = true;
     logger().warn("a request arrived without its connection's address; rate limits treat such clients as one");
   }
+  return address;
+}
+
+/** The rate-limit key of the request's client: its address (IPv6: its /64), or "unknown". */
+export function clientIp(req: Request): string {
+  const address = requestAddress(req);
   return address ? addressBucket(address) : "unknown";
 }
 
