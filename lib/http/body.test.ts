@@ -98,6 +98,18 @@ describe("request bodies are bounded while they stream in", () => {
     expect(res.sent).toBeLessThan(16 * MB);
   });
 
+  it("answers a body that breaks off mid-upload with 400, not a 500", async () => {
+    const body = new ReadableStream<Uint8Array>({
+      start(c) {
+        c.enqueue(new TextEncoder().encode('{"output":'));
+        c.error(new Error("aborted"));
+      },
+    });
+    const req = new Request(`${ORIGIN}/api/auth/verify`, { method: "POST", body, duplex: "half", headers: { origin: ORIGIN } } as RequestInit);
+    const res = await verifyRoute(req, { params: Promise.resolve({}) });
+    expect(res.status).toBe(400);
+  });
+
   it("still reads bodies under the limit, chunked or not", async () => {
     const small = await upload(server.url, "/agent", 1000);
     // Whitespace only is not JSON: without credentials the answer is the price list.

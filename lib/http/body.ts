@@ -32,7 +32,14 @@ export async function readBodyBytes(req: Request, maxBytes: number): Promise<Uin
   const chunks: Uint8Array[] = [];
   let total = 0;
   for (;;) {
-    const { done, value } = await reader.read();
+    let step: ReadableStreamReadResult<Uint8Array>;
+    try {
+      step = await reader.read();
+    } catch {
+      // The client went away mid-upload: nobody is left to answer, and it is not our fault.
+      throw new AppError("invalid_request", "The request body could not be read to its end.");
+    }
+    const { done, value } = step;
     if (done) break;
     total += value.byteLength;
     if (total > maxBytes) {
