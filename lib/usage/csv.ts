@@ -90,15 +90,17 @@ export async function usageCsvStream(
   const now = opts.now ?? new Date();
   const batchRows = opts.batchRows ?? CSV_BATCH_ROWS;
   const encoder = new TextEncoder();
+  let written = 0;
+  let more = false;
+  let after: { t: string; i: string } | null = null;
+  /** One batch's lines; notes where the next batch starts and whether there is one. */
   const take = (page: Awaited<ReturnType<typeof fetchPage>>) => {
     written += page.rows.length;
     more = page.rows.length === batchRows && page.last !== null;
     after = page.last;
     return page.rows.map(rowLine).join("");
   };
-  let written = 0;
-  let more = false;
-  let after: { t: string; i: string } | null = null;
+  // Chunks ready to send: the header and the first batch are, before the answer starts.
   let pending: string[] = [csvLine([...CSV_HEADER])];
   pending.push(take(await fetchPage(await getDb(), accountId, f, now, batchRows, null)));
   let stopped = false;
