@@ -72,7 +72,7 @@ const schema = z.object({
   KEY_RATE_LIMIT_PER_MINUTE: positiveInt(600),
   KEY_RATE_LIMIT_BURST: positiveInt(60),
   SIGNIN_RATE_LIMIT_PER_MINUTE: positiveInt(30),
-  SIGNIN_MAX_OPEN_CHALLENGES: positiveInt(100_000),
+  SIGNIN_MAX_OPEN_CHALLENGES: positiveInt(20_000),
   SIGNIN_MAX_OPEN_CHALLENGES_PER_ADDRESS: positiveInt(100),
   // How many reverse proxies in front of the server append to X-Forwarded-For (0: none, the
   // client connects to us directly and only the socket's address is believed).
