@@ -35,6 +35,7 @@ const schema = z.object({
     message: "must be one of localnet, devnet, mainnet-beta",
   }).default("localnet"),
   SOLANA_RPC_URL: optionalUrl,
+  PUBLIC_SOLANA_RPC_URL: optionalUrl,
   SOLANA_COMMITMENT: z.enum(["confirmed", "finalized"]).default("confirmed"),
   LOCALNET_PORT: positiveInt(8899),
   USDC_MINT: base58Key,
@@ -71,10 +72,15 @@ const schema = z.object({
   KEY_RATE_LIMIT_PER_MINUTE: positiveInt(600),
   KEY_RATE_LIMIT_BURST: positiveInt(60),
   SIGNIN_RATE_LIMIT_PER_MINUTE: positiveInt(30),
+  SIGNIN_MAX_OPEN_CHALLENGES: positiveInt(20_000),
+  SIGNIN_MAX_OPEN_CHALLENGES_PER_ADDRESS: positiveInt(100),
+  // How many reverse proxies in front of the server append to X-Forwarded-For (0: none, the
+  // client connects to us directly and only the socket's address is believed).
+  TRUSTED_PROXIES: z.coerce.number({ message: "must be a number" }).int("must be a whole number").min(0, "must be 0 or more").max(10, "is implausibly many").default(0),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
-export type Env = z.infer<typeof schema> & { APP_URL: string; appOrigin: string; rpcUrl: string };
+export type Env = z.infer<typeof schema> & { APP_URL: string; appOrigin: string; rpcUrl: string; publicRpcUrl: string };
 
 export class EnvError extends Error {
   constructor(readonly problems: string[]) {
@@ -108,7 +114,9 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   if (problems.length) throw new EnvError(problems);
   const appUrl = e.APP_URL ?? `http://localhost:${e.PORT}`;
   const rpcUrl = e.SOLANA_RPC_URL ?? (DEFAULT_RPC[e.SOLANA_CLUSTER] || `http://127.0.0.1:${e.LOCALNET_PORT}`);
-  return { ...e, APP_URL: appUrl, appOrigin: new URL(appUrl).origin, rpcUrl };
+  // Browsers get their own endpoint: the server's may carry a provider's API key in its URL.
+  const publicRpcUrl = e.PUBLIC_SOLANA_RPC_URL ?? (e.SOLANA_CLUSTER === "localnet" ? rpcUrl : DEFAULT_RPC[e.SOLANA_CLUSTER]);
+  return { ...e, APP_URL: appUrl, appOrigin: new URL(appUrl).origin, rpcUrl, publicRpcUrl };
 }
 
 const KEY = Symbol.for("solrouter.env");

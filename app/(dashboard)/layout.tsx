@@ -1,6 +1,6 @@
-import { cookies } from "next/headers";
+import { headers } from "next/headers";
 import { redirect } from "next/navigation";
-import { findSession, SESSION_COOKIE } from "@/lib/auth/session";
+import { findSession, sessionToken } from "@/lib/auth/session";
 import { Logo } from "@/components/site-header";
 import { ThemeToggle } from "@/components/theme-toggle";
 import { Providers } from "@/components/providers";
@@ -11,7 +11,7 @@ import { LowBalanceBanner } from "./_components/low-balance-banner";
 export const dynamic = "force-dynamic";
 
 export default async function DashboardLayout({ children }: { children: React.ReactNode }) {
-  const session = await findSession((await cookies()).get(SESSION_COOKIE)?.value);
+  const session = await findSession(sessionToken((await headers()).get("cookie")));
   if (!session) redirect("/");
   return (
     <Providers>

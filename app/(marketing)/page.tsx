@@ -1,8 +1,8 @@
 import Link from "next/link";
-import { cookies } from "next/headers";
+import { headers } from "next/headers";
 import { SiteHeader } from "@/components/site-header";
 import { ConnectButton } from "@/components/wallet/connect-button";
-import { findSession, SESSION_COOKIE } from "@/lib/auth/session";
+import { findSession, sessionToken } from "@/lib/auth/session";
 import { MODELS } from "@/lib/gateway/catalog";
 import { formatUsd } from "@/lib/format";
 
@@ -20,7 +20,7 @@ const SNIPPET = `curl https://solrouter.com/agent \\
   -d '{"model":"gpt-oss:20b","prompt":"Hello!"}'`;
 
 export default async function Landing() {
-  const token = (await cookies()).get(SESSION_COOKIE)?.value;
+  const token = sessionToken((await headers()).get("cookie"));
   const session = await findSession(token).catch(() => null);
   const cta = session ? (
     <Link href="/dashboard" className="btn-primary">

@@ -1,15 +1,16 @@
 import { AgentBody, runKeyCall } from "@/lib/gateway/agent";
 import { agentCalls } from "@/lib/gateway/agent-calls";
 import { agentRoute, readJson, json } from "@/lib/http/handler";
+import { BODY_LIMITS, readBodyBytes } from "@/lib/http/body";
 
-const MAX_BODY = 1024 * 1024;
+const MAX_BODY = BODY_LIMITS.agent;
 
 /** The model asked for, if the body says; x402 discovery probes send no body at all. */
 async function peekModel(req: Request): Promise<string | undefined> {
+  // Bounded like every body: an oversized one is a 413 even without credentials.
+  const bytes = await readBodyBytes(req, MAX_BODY);
   try {
-    const text = await req.text();
-    if (text.length > MAX_BODY) return undefined;
-    const model = (JSON.parse(text) as { model?: unknown })?.model;
+    const model = (JSON.parse(new TextDecoder().decode(bytes)) as { model?: unknown })?.model;
     return typeof model === "string" ? model : undefined;
   } catch {
     return undefined;

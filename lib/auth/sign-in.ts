@@ -13,7 +13,7 @@ const STATEMENT = "Sign in to Solrouter. This request will not trigger a blockch
 // Bare cluster names as in the SIWS spec; the local cluster is "localnet".
 const CHAIN_ID: Record<string, string> = { "mainnet-beta": "mainnet", devnet: "devnet", localnet: "localnet" };
 
-export async function issueChallenge(address: string | undefined, now = new Date()): Promise<SignInInput> {
+export async function issueChallenge(address: string | undefined, clientAddress = "unknown", now = new Date()): Promise<SignInInput> {
   const e = env();
   const app = new URL(e.APP_URL);
   const input: SignInInput = {
@@ -28,17 +28,38 @@ export async function issueChallenge(address: string | undefined, now = new Date
     expirationTime: new Date(now.getTime() + CHALLENGE_TTL_MS).toISOString(),
   };
   const db = await getDb();
-  await db.query("INSERT INTO signin_challenges (nonce, input, expires_at, created_at) VALUES ($1, $2, $3, $4)", [
-    input.nonce,
-    JSON.stringify(input),
-    new Date(input.expirationTime!),
-    now,
-  ]);
-  // Expired challenges are useless; trim them now and then instead of on every request.
-  if (Math.random() < 0.02) {
-    await db.query("DELETE FROM signin_challenges WHERE expires_at < $1", [new Date(now.getTime() - 3600_000)]);
+  await purgeExpiredChallenges(now);
+  // Open challenges (unused, unexpired) are bounded in all and per client address, so a flood
+  // cannot fill the table: each check stops counting at its bound. Concurrent requests may pass
+  // the same check together, so a bound can be overshot by the number of requests in flight.
+  const [row] = await db.query<{ nonce: string }>(
+    `INSERT INTO signin_challenges (nonce, input, expires_at, created_at, client_address)
+     SELECT $1, $2, $3, $4, $5
+     WHERE (SELECT count(*) FROM (SELECT 1 FROM signin_challenges WHERE used_at IS NULL AND expires_at > $4 LIMIT $6) g) < $6
+       AND (SELECT count(*) FROM (SELECT 1 FROM signin_challenges WHERE client_address = $5 AND used_at IS NULL AND expires_at > $4 LIMIT $7) a) < $7
+     RETURNING nonce`,
+    [input.nonce, JSON.stringify(input), new Date(input.expirationTime!), now, clientAddress, e.SIGNIN_MAX_OPEN_CHALLENGES, e.SIGNIN_MAX_OPEN_CHALLENGES_PER_ADDRESS],
+  );
+  if (!row) {
+    throw new AppError("rate_limited", "Too many sign-in requests are open. Finish one, or wait a few minutes and try again.", {
+      retryAfterSeconds: 60,
+    });
   }
   return input;
+}
+
+const PURGE = Symbol.for("solrouter.challenge-purge");
+
+/**
+ * Deletes challenges that expired over an hour ago (kept that long so a late verify still hears
+ * "expired" or "used" rather than "unknown"); at most once a minute per instance.
+ */
+async function purgeExpiredChallenges(now: Date) {
+  const g = globalThis as { [PURGE]?: number };
+  if (g[PURGE] !== undefined && Math.abs(now.getTime() - g[PURGE]) < 60_000) return;
+  g[PURGE] = now.getTime();
+  const db = await getDb();
+  await db.query("DELETE FROM signin_challenges WHERE expires_at < $1", [new Date(now.getTime() - 3600_000)]);
 }
 
 export interface SignInOutputBytes {

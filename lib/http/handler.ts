@@ -4,9 +4,10 @@ import type { z } from "zod";
 import { env } from "@/lib/env";
 import { logger } from "@/lib/log";
 import { AppError } from "@/lib/errors";
-import { findSession, readCookie, SESSION_COOKIE, type SessionAccount } from "@/lib/auth/session";
+import { findSession, sessionToken, type SessionAccount } from "@/lib/auth/session";
 import { randomToken } from "@/lib/crypto/random";
 import { errorToResponse, describeZod } from "./errors";
+import { BODY_LIMITS, readBodyText } from "./body";
 import { resolveAgentCaller, type AgentCaller } from "./agent-caller";
 
 type Params = Record<string, string | string[] | undefined>;
@@ -63,7 +64,7 @@ export function publicRoute(fn: (req: Request, ctx: PublicCtx) => Promise<Respon
 export function sessionRoute(fn: (req: Request, ctx: SessionCtx) => Promise<Response>): RouteFn {
   return wrap(async (req, base) => {
     checkOrigin(req);
-    const session = await findSession(readCookie(req.headers.get("cookie"), SESSION_COOKIE));
+    const session = await findSession(sessionToken(req.headers.get("cookie")));
     if (!session) throw new AppError("unauthenticated", "Sign in with your wallet first.");
     return { ...base, session };
   }, fn);
@@ -99,14 +100,9 @@ agentRoute.preflight = async (): Promise<Response> =>
     },
   });
 
-const MAX_JSON_BYTES = 64 * 1024;
-
-/** Reads and validates a JSON body; anything malformed is a 400, never a 500. */
-export async function readJson<S extends z.ZodType>(req: Request, schema: S, maxBytes = MAX_JSON_BYTES): Promise<z.infer<S>> {
-  const declared = Number(req.headers.get("content-length") ?? "0");
-  if (declared > maxBytes) throw new AppError("payload_too_large", `The request body is larger than ${maxBytes} bytes.`);
-  const text = await req.text();
-  if (Buffer.byteLength(text) > maxBytes) throw new AppError("payload_too_large", `The request body is larger than ${maxBytes} bytes.`);
+/** Reads and validates a JSON body, bounded as it streams in; anything malformed is a 400, never a 500. */
+export async function readJson<S extends z.ZodType>(req: Request, schema: S, maxBytes: number = BODY_LIMITS.json): Promise<z.infer<S>> {
+  const text = await readBodyText(req, maxBytes);
   let data: unknown;
   try {
     data = text ? JSON.parse(text) : {};

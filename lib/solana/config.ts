@@ -14,7 +14,8 @@ export function chainConfig(): ChainConfig {
   const e = env();
   return {
     cluster: e.SOLANA_CLUSTER,
-    rpcUrl: e.rpcUrl,
+    // What browsers use; the server's own SOLANA_RPC_URL never leaves the server.
+    rpcUrl: e.publicRpcUrl,
     usdcMint: e.USDC_MINT ?? null,
     routerMint: e.ROUTER_MINT ?? null,
     treasury: e.TREASURY_ADDRESS ?? null,

@@ -1,16 +1,17 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import { Readable } from "node:stream";
 
 type Handler = (req: Request, route: { params: Promise<Record<string, string>> }) => Promise<Response>;
 
 /**
- * Serves route handlers over real HTTP (as Next does, minus the framework) so HTTP clients such as
- * the SDK can be tested against the server's own code.
+ * Serves route handlers over real HTTP as `next start` does, minus the framework: the request
+ * body is handed over as a stream (never buffered here, so body limits are tested for real),
+ * the answer is streamed back, and a body that errors mid-way destroys the socket as Next's
+ * pipeToNodeResponse does.
  */
 export async function serveRoutes(routes: Record<string, Partial<Record<string, Handler>>>) {
   const server = http.createServer(async (req, res) => {
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
     const url = new URL(req.url ?? "/", `http://${req.headers.host}`);
     const handler = routes[url.pathname]?.[req.method ?? "GET"];
     if (!handler) {
@@ -19,12 +20,27 @@ export async function serveRoutes(routes: Record<string, Partial<Record<string, 
     }
     const headers = new Headers();
     for (const [k, v] of Object.entries(req.headers)) if (typeof v === "string") headers.set(k, v);
-    const body = chunks.length && req.method !== "GET" ? Buffer.concat(chunks) : undefined;
-    const response = await handler(new Request(url, { method: req.method, headers, body }), { params: Promise.resolve({}) });
-    res.writeHead(response.status, Object.fromEntries(response.headers));
-    res.end(Buffer.from(await response.arrayBuffer()));
+    const hasBody = req.method !== "GET" && req.method !== "HEAD";
+    // Next passes the IncomingMessage itself to undici as the body, read lazily.
+    const init = { method: req.method, headers, body: hasBody ? (req as unknown as ReadableStream) : undefined, duplex: "half" } as RequestInit;
+    const response = await handler(new Request(url, init), { params: Promise.resolve({}) });
+    const out: Record<string, string | string[]> = Object.fromEntries(response.headers);
+    if (response.headers.getSetCookie().length) out["set-cookie"] = response.headers.getSetCookie();
+    res.writeHead(response.status, out);
+    if (!response.body) return void res.end();
+    Readable.fromWeb(response.body as import("node:stream/web").ReadableStream)
+      .on("error", (err) => res.destroy(err))
+      .pipe(res);
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, close: () => new Promise<void>((r) => server.close(() => r())) };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    server,
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  };
 }

@@ -1,7 +1,7 @@
 import nacl from "tweetnacl";
 import bs58 from "bs58";
 import { getDb } from "@/lib/db";
-import { createSession, SESSION_COOKIE } from "@/lib/auth/session";
+import { createSession, sessionCookieName } from "@/lib/auth/session";
 import { ensureAccount } from "@/lib/billing/ledger";
 
 /** A signed-in account for integration tests: a fresh wallet, its account row and a session cookie. */
@@ -9,5 +9,5 @@ export async function signedInAccount(wallet = bs58.encode(nacl.sign.keyPair().p
   const db = await getDb();
   const accountId = await ensureAccount(db, wallet);
   const { token } = await createSession(db, accountId, "vitest", new Date());
-  return { wallet, accountId, cookie: `${SESSION_COOKIE}=${token}` };
+  return { wallet, accountId, cookie: `${sessionCookieName()}=${token}` };
 }

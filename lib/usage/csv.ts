@@ -62,22 +62,48 @@ export function csvFilename(f: UsageFilterInput, now: Date): string {
 export const CSV_BATCH_ROWS = 5_000;
 
 /**
+ * The last line of an export that failed after its first byte. Status and headers are gone by
+ * then. Cutting the connection tells an HTTP client only that the transfer broke (curl exits 18,
+ * a browser marks the download failed and may drop the partial file): no reason, and to a
+ * script reading the body as it arrives, rows just stop. Ending the file cleanly with this
+ * record says what happened inside the file itself, where people and scripts look: the bottom
+ * of the sheet, and an `id` that is not a number. A complete export never contains it.
+ */
+export const CSV_FAILED_MARK = "#error";
+function failureLine(rows: number): string {
+  return csvLine([CSV_FAILED_MARK, "export_failed", `The export stopped after ${rows} rows because of an error on our side; this file is incomplete. Download it again.`]);
+}
+
+/**
  * The export as a pull stream: each pull runs one keyset query of `batchRows` rows, so memory
  * holds about one batch whatever the export's size, and a slow reader slows the queries down
  * instead of buffering. `now` is fixed at the start so the default window cannot move between
  * batches; rows written during the export are newer than the first batch and never appear.
+ * The first batch is read before this resolves, so a failure there is still an error answer
+ * with its status; later failures end the file with the failure line.
  */
-export function usageCsvStream(
+export async function usageCsvStream(
   accountId: string,
   f: UsageFilterInput,
   opts: { now?: Date; signal?: AbortSignal; batchRows?: number; log?: Logger } = {},
-): ReadableStream<Uint8Array> {
+): Promise<ReadableStream<Uint8Array>> {
   const now = opts.now ?? new Date();
   const batchRows = opts.batchRows ?? CSV_BATCH_ROWS;
   const encoder = new TextEncoder();
+  let written = 0;
+  let more = false;
   let after: { t: string; i: string } | null = null;
+  /** One batch's lines; notes where the next batch starts and whether there is one. */
+  const take = (page: Awaited<ReturnType<typeof fetchPage>>) => {
+    written += page.rows.length;
+    more = page.rows.length === batchRows && page.last !== null;
+    after = page.last;
+    return page.rows.map(rowLine).join("");
+  };
+  // Chunks ready to send: the header and the first batch are, before the answer starts.
+  let pending: string[] = [csvLine([...CSV_HEADER])];
+  pending.push(take(await fetchPage(await getDb(), accountId, f, now, batchRows, null)));
   let stopped = false;
-  let headerSent = false;
   return new ReadableStream<Uint8Array>(
     {
       start(controller) {
@@ -91,27 +117,19 @@ export function usageCsvStream(
       },
       async pull(controller) {
         if (stopped) return;
-        if (!headerSent) {
-          headerSent = true;
-          controller.enqueue(encoder.encode(csvLine([...CSV_HEADER])));
-          return;
-        }
         try {
-          const db = await getDb();
-          const page = await fetchPage(db, accountId, f, now, batchRows, after);
-          if (stopped) return;
-          if (page.rows.length) controller.enqueue(encoder.encode(page.rows.map(rowLine).join("")));
-          if (page.rows.length < batchRows || !page.last) {
-            stopped = true;
-            controller.close();
-          } else {
-            after = page.last;
-          }
+          if (!pending.length && more) pending.push(take(await fetchPage(await getDb(), accountId, f, now, batchRows, after)));
         } catch (err) {
-          // Headers are gone already: all we can do is cut the download short, so it is not mistaken for complete.
-          (opts.log ?? logger()).error({ err }, "usage export failed");
+          (opts.log ?? logger()).error({ err, rows: written }, "usage export failed");
+          more = false;
+          pending = [failureLine(written)];
+        }
+        if (stopped) return;
+        const next = pending.shift();
+        if (next) controller.enqueue(encoder.encode(next));
+        if (!pending.length && !more) {
           stopped = true;
-          controller.error(err);
+          controller.close();
         }
       },
       cancel() {

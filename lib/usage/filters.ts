@@ -6,6 +6,9 @@ import { AppError } from "@/lib/errors";
 // arrive as strings; an empty value means "not set" so a form can submit blank fields.
 
 const DAY_MS = 86_400_000;
+const MIN_INSTANT = new Date("1970-01-01T00:00:00Z");
+const MAX_INSTANT = new Date("9999-12-31T00:00:00Z");
+const MAX_BIGINT = 9_223_372_036_854_775_807n;
 export const DEFAULT_RANGE_DAYS = 30;
 export const MAX_LIMIT = 200;
 
@@ -18,7 +21,10 @@ const instant = z
   .refine((v) => z.iso.datetime({ offset: true }).safeParse(v).success || z.iso.date().safeParse(v).success, {
     message: "must be an ISO 8601 date or date-time, e.g. 2025-01-31T00:00:00Z",
   })
-  .transform((v) => new Date(v.length === 10 ? `${v}T00:00:00Z` : v));
+  .transform((v) => new Date(v.length === 10 ? `${v}T00:00:00Z` : v))
+  // Well-formed is not enough: year 0000 parses in JavaScript but not in PostgreSQL, and an
+  // offset can push 9999-12-31 into year 10000. Usage starts after 1970 and ends before 10000.
+  .refine((d) => d >= MIN_INSTANT && d < MAX_INSTANT, { message: "must be from 1970-01-01 and before 9999-12-31" });
 
 export const usageFiltersSchema = z
   .object({
@@ -63,6 +69,13 @@ interface Cursor {
 }
 const CURSOR_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
 
+/** The pattern, and a real instant in range: "2025-13-45T99:…" matches the pattern but not PostgreSQL. */
+function validCursorTime(t: string): boolean {
+  if (!CURSOR_TIME.test(t)) return false;
+  const d = new Date(`${t.slice(0, 23)}Z`);
+  return !Number.isNaN(d.getTime()) && d >= MIN_INSTANT && d < MAX_INSTANT && d.toISOString().slice(0, 19) === t.slice(0, 19);
+}
+
 export function encodeCursor(c: Cursor): string {
   return Buffer.from(JSON.stringify([c.t, c.i])).toString("base64url");
 }
@@ -70,7 +83,7 @@ export function encodeCursor(c: Cursor): string {
 export function decodeCursor(s: string): Cursor {
   try {
     const [t, i] = JSON.parse(Buffer.from(s, "base64url").toString("utf8")) as unknown[];
-    if (typeof t === "string" && CURSOR_TIME.test(t) && typeof i === "string" && /^\d{1,19}$/.test(i)) return { t, i };
+    if (typeof t === "string" && typeof i === "string" && validCursorTime(t) && /^\d{1,19}$/.test(i) && BigInt(i) <= MAX_BIGINT) return { t, i };
   } catch {
     // fall through
   }

@@ -270,10 +270,10 @@ describe.each(testDbKinds())("usage (%s)", (kind) => {
   });
 
   it("streams in batches and stops when the reader goes away", async () => {
-    const text = await new Response(usageCsvStream(a.accountId, { from: new Date(0) }, { now, batchRows: 4 })).text();
+    const text = await new Response(await usageCsvStream(a.accountId, { from: new Date(0) }, { now, batchRows: 4 })).text();
     expect(parseCsv(text).length - 1).toBe(evs.length);
     const ctl = new AbortController();
-    const reader = usageCsvStream(a.accountId, { from: new Date(0) }, { now, batchRows: 4, signal: ctl.signal }).getReader();
+    const reader = (await usageCsvStream(a.accountId, { from: new Date(0) }, { now, batchRows: 4, signal: ctl.signal })).getReader();
     expect(new TextDecoder().decode((await reader.read()).value)).toBe(`${CSV_HEADER.join(",")}\r\n`);
     await reader.read();
     ctl.abort();

@@ -1,6 +1,6 @@
-import { cookies } from "next/headers";
+import { headers } from "next/headers";
 import { redirect } from "next/navigation";
-import { findSession, SESSION_COOKIE } from "@/lib/auth/session";
+import { findSession, sessionToken } from "@/lib/auth/session";
 import { chainConfig } from "@/lib/solana/config";
 import { PageHeader } from "../_components/page-header";
 import { BillingView } from "./_components/billing-view";
@@ -8,7 +8,7 @@ import { BillingView } from "./_components/billing-view";
 export const metadata = { title: "Billing" };
 
 export default async function Page() {
-  const session = await findSession((await cookies()).get(SESSION_COOKIE)?.value);
+  const session = await findSession(sessionToken((await headers()).get("cookie")));
   if (!session) redirect("/");
   const c = chainConfig();
   return (

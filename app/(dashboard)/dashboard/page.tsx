@@ -1,7 +1,7 @@
 import Link from "next/link";
-import { cookies } from "next/headers";
+import { headers } from "next/headers";
 import { redirect } from "next/navigation";
-import { findSession, SESSION_COOKIE } from "@/lib/auth/session";
+import { findSession, sessionToken } from "@/lib/auth/session";
 import { getAccountSummary } from "@/lib/billing/account";
 import { formatUsd } from "@/lib/format";
 import { PageHeader } from "../_components/page-header";
@@ -9,7 +9,7 @@ import { PageHeader } from "../_components/page-header";
 export const metadata = { title: "Overview" };
 
 export default async function Overview() {
-  const session = await findSession((await cookies()).get(SESSION_COOKIE)?.value);
+  const session = await findSession(sessionToken((await headers()).get("cookie")));
   if (!session) redirect("/");
   const account = await getAccountSummary(session.accountId);
   return (

@@ -1,7 +1,7 @@
 import Link from "next/link";
-import { cookies } from "next/headers";
+import { headers } from "next/headers";
 import { SiteHeader } from "@/components/site-header";
-import { findSession, SESSION_COOKIE } from "@/lib/auth/session";
+import { findSession, sessionToken } from "@/lib/auth/session";
 import { env } from "@/lib/env";
 import { Toc, type TocItem } from "./_components/docs-ui";
 import { Authentication, KeySafety, QuickStart } from "./_components/guide-sections";
@@ -38,7 +38,7 @@ export default async function DocsPage() {
   const e = env();
   const origin = e.appOrigin;
   // The docs are public; a signed-in reader gets a way back to their keys.
-  const session = await findSession((await cookies()).get(SESSION_COOKIE)?.value).catch(() => null);
+  const session = await findSession(sessionToken((await headers()).get("cookie"))).catch(() => null);
   return (
     <>
       <SiteHeader

@@ -28,8 +28,14 @@ export const signinChallenges = pgTable(
     expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
     usedAt: timestamp("used_at", { withTimezone: true }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    // Who asked (rate-limit key: IPv4 address or IPv6 /64), to bound open challenges per client.
+    clientAddress: text("client_address"),
   },
-  (t) => [index("signin_challenges_expires_idx").on(t.expiresAt)],
+  (t) => [
+    index("signin_challenges_expires_idx").on(t.expiresAt),
+    index("signin_challenges_open_idx").on(t.expiresAt).where(sql`${t.usedAt} IS NULL`),
+    index("signin_challenges_client_open_idx").on(t.clientAddress, t.expiresAt).where(sql`${t.usedAt} IS NULL`),
+  ],
 );
 
 export const sessions = pgTable(

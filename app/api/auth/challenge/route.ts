@@ -1,9 +1,7 @@
 import { z } from "zod";
-import { env } from "@/lib/env";
-import { AppError } from "@/lib/errors";
 import { issueChallenge } from "@/lib/auth/sign-in";
 import { publicRoute, readQuery, json } from "@/lib/http/handler";
-import { TokenBuckets, clientIp } from "@/lib/http/rate-limit";
+import { clientIp, takeSignInToken } from "@/lib/http/rate-limit";
 
 const Query = z.object({
   address: z
@@ -12,19 +10,10 @@ const Query = z.object({
     .optional(),
 });
 
-const KEY = Symbol.for("solrouter.challenge-limit");
-function limiter(): TokenBuckets {
-  const g = globalThis as { [KEY]?: { perMinute: number; buckets: TokenBuckets } };
-  const perMinute = env().SIGNIN_RATE_LIMIT_PER_MINUTE;
-  if (g[KEY]?.perMinute !== perMinute) g[KEY] = { perMinute, buckets: new TokenBuckets(perMinute / 60, perMinute) };
-  return g[KEY].buckets;
-}
-
 export const dynamic = "force-dynamic";
 
 export const GET = publicRoute(async (req) => {
-  const wait = limiter().take(clientIp(req));
-  if (wait > 0) throw new AppError("rate_limited", "Too many sign-in attempts. Wait a moment and try again.", { retryAfterSeconds: wait });
+  takeSignInToken(req, "challenge");
   const { address } = readQuery(req, Query);
-  return json({ input: await issueChallenge(address) }, { headers: { "cache-control": "no-store" } });
+  return json({ input: await issueChallenge(address, clientIp(req)) }, { headers: { "cache-control": "no-store" } });
 });

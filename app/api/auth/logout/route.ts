@@ -1,8 +1,11 @@
-import { clearedSessionCookie, deleteSession, readCookie, SESSION_COOKIE } from "@/lib/auth/session";
+import { clearedSessionCookies, deleteSession, sessionTokens } from "@/lib/auth/session";
 import { publicRoute } from "@/lib/http/handler";
 
-// Public so that signing out with an already expired session still clears the cookie.
+// Public so that signing out with an already expired session still clears the cookie. Every
+// session the request carries ends: with two (one planted), signing out repairs the browser.
 export const POST = publicRoute(async (req) => {
-  await deleteSession(readCookie(req.headers.get("cookie"), SESSION_COOKIE));
-  return new Response(null, { status: 204, headers: { "set-cookie": clearedSessionCookie() } });
+  for (const token of sessionTokens(req.headers.get("cookie"))) await deleteSession(token);
+  const headers = new Headers();
+  for (const c of clearedSessionCookies()) headers.append("set-cookie", c);
+  return new Response(null, { status: 204, headers });
 });

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { completeSignIn } from "@/lib/auth/sign-in";
 import { sessionCookie } from "@/lib/auth/session";
 import { publicRoute, readJson, json } from "@/lib/http/handler";
+import { takeSignInToken } from "@/lib/http/rate-limit";
 
 const b64 = (max: number) =>
   z
@@ -22,6 +23,7 @@ const Body = z.object({
 });
 
 export const POST = publicRoute(async (req) => {
+  takeSignInToken(req, "verify");
   const { output } = await readJson(req, Body);
   const result = await completeSignIn(
     {

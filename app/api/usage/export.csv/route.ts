@@ -8,7 +8,9 @@ export const dynamic = "force-dynamic";
 export const GET = sessionRoute(async (req, { session, log }) => {
   const filters = readQuery(req, usageFiltersSchema);
   const now = new Date();
-  return new Response(usageCsvStream(session.accountId, filters, { now, signal: req.signal, log }), {
+  // Everything is checked, and the first batch read, before the first byte goes out.
+  const body = await usageCsvStream(session.accountId, filters, { now, signal: req.signal, log });
+  return new Response(body, {
     headers: {
       "content-type": "text/csv; charset=utf-8",
       "content-disposition": `attachment; filename="${csvFilename(filters, now)}"`,
