@@ -17,6 +17,10 @@ import { invalidateKey } from "./resolve";
  * the new key's cap (`cap_key_id`). So one line of rolled keys has one cap, however often it
  * is rolled.
  *
+ * Calls already reserved on the old key's own cap when the roll commits still settle against
+ * it: the new key's cap does not see them (at most the calls in flight at that moment). Every
+ * call reserved after it (the roll invalidates the resolver caches) counts against the new one.
+ *
  * A key in its grace period is active, so it counts toward the active-key limit. A roll without
  * grace replaces one key with one and is always allowed, because replacing a leaked key must
  * never be blocked; a roll with grace adds an active key until the grace ends, so at the limit
