@@ -66,10 +66,10 @@ export async function runKeyCall(key: ResolvedKey, req: AgentRequest, requestId:
   const reserved = maxCost(model, req.prompt, maxTokens);
   const capped = key.spendCapMicro !== null;
 
-  if (capped && !(await rt.caps.reserve(key.keyId, reserved)))
+  if (capped && !(await rt.caps.reserve(key.capKeyId, reserved)))
     throw new AppError("key_spend_limit", "This call would exceed the API key's monthly spend cap. Raise the cap or use another key.");
   if (!(await rt.balances.reserve(key.accountId, reserved))) {
-    if (capped) rt.caps.cancel(key.keyId, reserved);
+    if (capped) rt.caps.cancel(key.capKeyId, reserved);
     throw new AppError("insufficient_balance", "Your balance is too low for this call. Top up in the dashboard.");
   }
 
@@ -78,14 +78,15 @@ export async function runKeyCall(key: ResolvedKey, req: AgentRequest, requestId:
   const now = Date.now();
   const touchKey = now - (rt.lastTouched.get(key.keyId) ?? 0) > TOUCH_EVERY_MS ? key.keyId : undefined;
   if (touchKey) rt.lastTouched.set(key.keyId, now);
-  const charge = { accountId: key.accountId, keyId: key.keyId, capped };
+  // A rolled key's calls count against its replacement's cap and month spend (capKeyId).
+  const charge = { accountId: key.accountId, keyId: key.capKeyId, capped };
 
   let result;
   try {
     result = await complete(model.upstreamModel, req.prompt, maxTokens);
   } catch (err) {
     rt.balances.cancel(key.accountId, reserved);
-    if (capped) rt.caps.cancel(key.keyId, reserved);
+    if (capped) rt.caps.cancel(key.capKeyId, reserved);
     // The failed call is logged for the user, at no cost.
     await rt.batcher.submit({ usage: record(isAppError(err) && err.code === "unavailable" ? 503 : 502), touchKey }).catch(() => {});
     throw err;
@@ -95,17 +96,17 @@ export async function runKeyCall(key: ResolvedKey, req: AgentRequest, requestId:
   // Never charge more than was reserved: the reservation is the price the caller agreed to.
   const cost = actual < reserved ? actual : reserved;
   rt.balances.finish(key.accountId, reserved, cost);
-  if (capped) rt.caps.finish(key.keyId, reserved, cost);
+  if (capped) rt.caps.finish(key.capKeyId, reserved, cost);
   const settlement: Settlement = { usage: record(200, result.inputTokens, result.outputTokens, cost), charge, touchKey };
   try {
     await rt.batcher.submit(settlement);
   } catch {
     rt.balances.unsettled(key.accountId, cost);
-    if (capped) rt.caps.unsettled(key.keyId, cost);
+    if (capped) rt.caps.unsettled(key.capKeyId, cost);
     throw new AppError("unavailable", "The call could not be recorded, so it was not charged. Please retry.");
   }
   rt.balances.settled(key.accountId, cost);
-  if (capped) rt.caps.settled(key.keyId, cost);
+  if (capped) rt.caps.settled(key.capKeyId, cost);
   return { id: newCallId(), model: model.id, output: result.output, usage: { inputTokens: result.inputTokens, outputTokens: result.outputTokens }, costMicro: cost };
 }
 

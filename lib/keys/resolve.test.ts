@@ -7,7 +7,8 @@ import { closeKeysDb, openKeysDb } from "@/lib/test/keys";
 import { signedInAccount } from "@/lib/test/session";
 import { invalidateKey, KeyResolver, resolveApiKey } from "@/lib/keys/resolve";
 import { POST as createRoute } from "@/app/api/keys/route";
-import { DELETE as revokeRoute } from "@/app/api/keys/[id]/route";
+import { DELETE as revokeRoute, PATCH as patchRoute } from "@/app/api/keys/[id]/route";
+import { POST as rollRoute } from "@/app/api/keys/[id]/roll/route";
 
 // The key cache across server instances (LISTEN/NOTIFY) and across copies of the module
 // inside one process (Next evaluates a module once per route bundle).
@@ -63,6 +64,25 @@ describe.each(testDbKinds())("key cache invalidation (%s)", (kind) => {
       // The same through the dashboard route on instance A.
       expect((await revoke(a, k2.key.id)).status).toBe(200);
       await within(1000, () => expectCode(b.resolve(k2.secret), "revoked_api_key"));
+    } finally {
+      await b.reset();
+      if (other !== db) await other.close();
+    }
+  });
+
+  it("a roll, and a cap change on the new key, reach another instance's cached old key", async () => {
+    const other: DbHandle = kind === "postgres" ? await openDb({ url: db.url! }) : db;
+    const b = new KeyResolver(async () => other);
+    try {
+      await b.listen();
+      const a = await signedInAccount();
+      const { json: old } = await create(a, { name: "rolled", spendCapMicro: 1_000 });
+      await expect(b.resolve(old.secret)).resolves.toMatchObject({ capKeyId: old.key.id, spendCapMicro: 1_000n });
+      const { json: rolled } = await call(rollRoute, { path: `/api/keys/${old.key.id}/roll`, cookie: a.cookie, params: { id: old.key.id }, body: { graceSeconds: 3600 } });
+      await within(1000, () => expect(b.resolve(old.secret)).resolves.toMatchObject({ capKeyId: rolled.key.id }));
+      const id = rolled.key.id as string;
+      expect((await call(patchRoute, { method: "PATCH", path: `/api/keys/${id}`, cookie: a.cookie, params: { id }, body: { spendCapMicro: 2_000 } })).status).toBe(200);
+      await within(1000, () => expect(b.resolve(old.secret)).resolves.toMatchObject({ capKeyId: id, spendCapMicro: 2_000n }));
     } finally {
       await b.reset();
       if (other !== db) await other.close();

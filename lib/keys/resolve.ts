@@ -10,6 +10,12 @@ export interface ResolvedKey {
   name: string;
   expiresAt: number | null;
   revokedAt: number | null;
+  /**
+   * The key whose monthly cap and period spend this key's calls count against: the key itself,
+   * or, once it was rolled, the newest key of its line (so old and new keys share one cap).
+   */
+  capKeyId: string;
+  /** That key's cap. */
   spendCapMicro: bigint | null;
 }
 
@@ -41,7 +47,10 @@ export class KeyResolver {
     private readonly s: KeyResolverState = newKeyResolverState(),
   ) {}
 
-  /** Drops a key from this instance's cache at once and tells every other instance to do the same. */
+  /**
+   * Drops a key from this instance's cache at once and tells every other instance to do the
+   * same; keys whose cap is this key's go too (they carry its cap).
+   */
   async invalidate(keyId: string): Promise<void> {
     this.dropLocal(keyId);
     await (await this.db()).notify(KEY_INVALIDATION_CHANNEL, keyId);
@@ -49,7 +58,7 @@ export class KeyResolver {
 
   private dropLocal(keyId: string) {
     this.s.epoch++;
-    this.s.cache.deleteWhere((v) => v !== "unknown" && v.keyId === keyId);
+    this.s.cache.deleteWhere((v) => v !== "unknown" && (v.keyId === keyId || v.capKeyId === keyId));
   }
 
   /** Subscribes to invalidations from other instances (PostgreSQL LISTEN; in-process on PGlite). */
@@ -106,8 +115,14 @@ async function loadKey(db: DbHandle, hash: string): Promise<CacheValue> {
     name: string;
     expires_at: Date | string | null;
     revoked_at: Date | string | null;
+    cap_key_id: string;
     spend_cap_micro: string | null;
-  }>("SELECT id, account_id, name, expires_at, revoked_at, spend_cap_micro FROM api_keys WHERE key_hash = $1", [hash]);
+  }>(
+    `SELECT k.id, k.account_id, k.name, k.expires_at, k.revoked_at, COALESCE(c.id, k.id) AS cap_key_id,
+            CASE WHEN c.id IS NULL THEN k.spend_cap_micro ELSE c.spend_cap_micro END AS spend_cap_micro
+     FROM api_keys k LEFT JOIN api_keys c ON c.id = k.cap_key_id WHERE k.key_hash = $1`,
+    [hash],
+  );
   if (!row) return "unknown";
   return {
     keyId: row.id,
@@ -115,6 +130,7 @@ async function loadKey(db: DbHandle, hash: string): Promise<CacheValue> {
     name: row.name,
     expiresAt: row.expires_at === null ? null : new Date(row.expires_at).getTime(),
     revokedAt: row.revoked_at === null ? null : new Date(row.revoked_at).getTime(),
+    capKeyId: row.cap_key_id,
     spendCapMicro: row.spend_cap_micro === null ? null : BigInt(row.spend_cap_micro),
   };
 }

@@ -2,77 +2,17 @@ import "server-only";
 import { getDb, type Queryable } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { generateApiKey } from "./format";
+import { ACTIVE_KEYS_SQL, COLUMNS, notFound, toView, UUID, type ApiKeyView, type KeyRow, type KeyStatus } from "./key-view";
 import { KEY_NAME_MAX, MAX_ACTIVE_KEYS, MAX_SPEND_CAP_MICRO, ROLL_GRACE_SECONDS, type RollGraceSeconds } from "./limits";
+import { normalizeKeyName } from "./names";
 import { invalidateKey } from "./resolve";
 
 // Dashboard-side key management. Every query is scoped by account; the secret leaves this
 // module exactly once (from create/roll) and is never stored or listed.
 
 export { MAX_ACTIVE_KEYS, KEY_NAME_MAX, ROLL_GRACE_SECONDS, MAX_SPEND_CAP_MICRO, type RollGraceSeconds };
-
-export type KeyStatus = "active" | "expired" | "revoked";
-
-export interface ApiKeyView {
-  id: string;
-  name: string;
-  start: string;
-  createdAt: Date;
-  lastUsedAt: Date | null;
-  expiresAt: Date | null;
-  revokedAt: Date | null;
-  spendCapMicro: bigint | null;
-  /** Set once the key was rolled: the id of the key that replaces it. */
-  replacedBy: string | null;
-  status: KeyStatus;
-}
-
-interface KeyRow {
-  id: string;
-  name: string;
-  start: string;
-  created_at: Date | string;
-  last_used_at: Date | string | null;
-  expires_at: Date | string | null;
-  revoked_at: Date | string | null;
-  spend_cap_micro: string | bigint | null;
-  replaced_by: string | null;
-}
-
-const COLUMNS = "id, name, start, created_at, last_used_at, expires_at, revoked_at, spend_cap_micro, replaced_by";
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-const date = (v: Date | string | null) => (v === null ? null : new Date(v));
-
-function toView(r: KeyRow, now: Date): ApiKeyView {
-  const revokedAt = date(r.revoked_at);
-  const expiresAt = date(r.expires_at);
-  const status: KeyStatus =
-    revokedAt !== null && revokedAt <= now ? "revoked" : expiresAt !== null && expiresAt <= now ? "expired" : "active";
-  return {
-    id: r.id,
-    name: r.name,
-    start: r.start,
-    createdAt: new Date(r.created_at),
-    lastUsedAt: date(r.last_used_at),
-    expiresAt,
-    revokedAt,
-    spendCapMicro: r.spend_cap_micro === null ? null : BigInt(r.spend_cap_micro),
-    replacedBy: r.replaced_by,
-    status,
-  };
-}
-
-function notFound(): AppError {
-  return new AppError("not_found", "No such key.");
-}
-
-export function normalizeKeyName(name: string): string {
-  const n = name.trim();
-  if (n.length < 1 || n.length > KEY_NAME_MAX) throw new AppError("invalid_request", `name: must be 1 to ${KEY_NAME_MAX} characters.`);
-  // Names end up in tables, CSV exports and logs: no line breaks or other control characters.
-  if (/[\u0000-\u001f\u007f]/.test(n)) throw new AppError("invalid_request", "name: must not contain control characters.");
-  return n;
-}
+export { normalizeKeyName };
+export type { ApiKeyView, KeyStatus };
 
 function checkSpendCap(cap: bigint | null | undefined) {
   if (cap === null || cap === undefined) return;
@@ -96,11 +36,7 @@ export async function createKey(accountId: string, input: CreateKeyInput, now = 
     // The account row lock serializes concurrent creates, so the count below cannot go stale.
     const [account] = await tx.query("SELECT id FROM accounts WHERE id = $1 FOR UPDATE", [accountId]);
     if (!account) throw new AppError("not_found", "Account not found.");
-    const [active] = await tx.query<{ n: number | string }>(
-      `SELECT count(*)::int AS n FROM api_keys
-       WHERE account_id = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > $2)`,
-      [accountId, now],
-    );
+    const [active] = await tx.query<{ n: number | string }>(ACTIVE_KEYS_SQL, [accountId, now]);
     if (Number(active?.n ?? 0) >= MAX_ACTIVE_KEYS) {
       throw new AppError("too_many_keys", `An account can have at most ${MAX_ACTIVE_KEYS} active keys. Revoke one you no longer use first.`);
     }
@@ -125,16 +61,20 @@ export function startOfUtcMonth(now: Date): Date {
   return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
 }
 
-/** What each of the account's keys has cost since the start of the current UTC month, in one query. */
-export async function monthSpendByKey(accountId: string, now = new Date(), q?: Queryable): Promise<Map<string, bigint>> {
+/**
+ * This UTC month's spend of each line of rolled keys, keyed by the key whose cap it counts
+ * against (a key's own id, or its `cap_key_id` once rolled), in one query.
+ */
+export async function monthSpendByCapKey(accountId: string, now = new Date(), q?: Queryable): Promise<Map<string, bigint>> {
   const db = q ?? (await getDb());
-  const rows = await db.query<{ key_id: string; spent: string | bigint }>(
+  const rows = await db.query<{ cap_key_id: string; spent: string | bigint }>(
     // A month starts on the hour, so the hourly rollup answers exactly (and in a few thousand rows).
-    `SELECT key_id, COALESCE(sum(cost_micro), 0) AS spent FROM usage_hourly
-     WHERE account_id = $1 AND key_id IS NOT NULL AND hour >= $2 GROUP BY key_id`,
+    `SELECT COALESCE(k.cap_key_id, k.id) AS cap_key_id, COALESCE(sum(u.cost_micro), 0) AS spent
+     FROM usage_hourly u JOIN api_keys k ON k.id = u.key_id AND k.account_id = u.account_id
+     WHERE u.account_id = $1 AND u.key_id IS NOT NULL AND u.hour >= $2 GROUP BY 1`,
     [accountId, startOfUtcMonth(now)],
   );
-  return new Map(rows.map((r) => [r.key_id, BigInt(r.spent)]));
+  return new Map(rows.map((r) => [r.cap_key_id, BigInt(r.spent)]));
 }
 
 /** Revokes at once; repeating it is harmless (the first revocation time is kept). */
@@ -151,47 +91,8 @@ export async function revokeKey(accountId: string, id: string, now = new Date())
   return toView(row, now);
 }
 
-/**
- * Replaces a key with a new one (same name, expiry and spend cap); the old one expires after
- * the grace period. Only a key that is active and not already rolled can be rolled: a revoked,
- * expired or replaced key answers 400 invalid_request. Rolling is allowed at the active-key
- * limit, because replacing a leaked key must never be blocked.
- */
-export async function rollKey(
-  accountId: string,
-  id: string,
-  graceSeconds: RollGraceSeconds,
-  now = new Date(),
-): Promise<{ key: ApiKeyView; secret: string; replaced: ApiKeyView }> {
-  if (!(ROLL_GRACE_SECONDS as readonly number[]).includes(graceSeconds)) {
-    throw new AppError("invalid_request", "graceSeconds: must be 0, 3600 or 86400.");
-  }
-  if (!UUID.test(id)) throw notFound();
-  const db = await getDb();
-  const generated = generateApiKey();
-  const graceEnd = new Date(now.getTime() + graceSeconds * 1000);
-  const { fresh, replaced } = await db.transaction(async (tx) => {
-    // Locking the old row makes two concurrent rolls of one key produce one replacement.
-    const [old] = await tx.query<KeyRow>(`SELECT ${COLUMNS} FROM api_keys WHERE id = $1 AND account_id = $2 FOR UPDATE`, [id, accountId]);
-    if (!old) throw notFound();
-    const view = toView(old, now);
-    if (view.status === "revoked") throw new AppError("invalid_request", "This key has been revoked. Create a new key instead.");
-    if (view.status === "expired") throw new AppError("invalid_request", "This key has expired. Create a new key instead.");
-    if (view.replacedBy) throw new AppError("invalid_request", "This key was already rolled. Roll its replacement instead.");
-    const [fresh] = await tx.query<KeyRow>(
-      `INSERT INTO api_keys (account_id, name, key_hash, start, created_at, expires_at, spend_cap_micro)
-       VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${COLUMNS}`,
-      [accountId, old.name, generated.hash, generated.start, now, old.expires_at, old.spend_cap_micro?.toString() ?? null],
-    );
-    const [replaced] = await tx.query<KeyRow>(
-      `UPDATE api_keys SET replaced_by = $3, expires_at = LEAST(COALESCE(expires_at, $4), $4)
-       WHERE id = $1 AND account_id = $2 RETURNING ${COLUMNS}`,
-      [id, accountId, fresh!.id, graceEnd],
-    );
-    return { fresh: fresh!, replaced: replaced! };
-  });
-  await invalidateKey(replaced.id);
-  return { key: toView(fresh, now), secret: generated.secret, replaced: toView(replaced, now) };
+function rolledCap(): AppError {
+  return new AppError("invalid_request", "spendCapMicro: this key was rolled and its calls count against its replacement's cap. Change the cap there.");
 }
 
 export interface UpdateKeyInput {
@@ -214,17 +115,26 @@ export async function updateKey(accountId: string, id: string, input: UpdateKeyI
     sets.push(`spend_cap_micro = $${params.length}`);
   }
   const db = await getDb();
+  // A rolled key's calls count against its replacement's cap; its own is no longer used.
+  const capChange = input.spendCapMicro !== undefined ? " AND cap_key_id IS NULL" : "";
   const [row] = sets.length
-    ? await db.query<KeyRow>(`UPDATE api_keys SET ${sets.join(", ")} WHERE id = $1 AND account_id = $2 RETURNING ${COLUMNS}`, params)
+    ? await db.query<KeyRow>(`UPDATE api_keys SET ${sets.join(", ")} WHERE id = $1 AND account_id = $2${capChange} RETURNING ${COLUMNS}`, params)
     : await db.query<KeyRow>(`SELECT ${COLUMNS} FROM api_keys WHERE id = $1 AND account_id = $2`, params);
-  if (!row) throw notFound();
+  if (!row) {
+    const exists = capChange && (await db.query("SELECT 1 FROM api_keys WHERE id = $1 AND account_id = $2", [id, accountId])).length > 0;
+    throw exists ? rolledCap() : notFound();
+  }
   // Resolved keys carry their name and cap; other instances must not keep serving the old ones.
   if (sets.length) await invalidateKey(row.id);
   return toView(row, now);
 }
 
-/** The key list for the dashboard, each with what it has cost this UTC month. */
+/**
+ * The key list for the dashboard, each with this UTC month's spend against its cap: a key's own
+ * spend plus that of the keys it replaced by rolls. A key in its grace shows its replacement's
+ * cap and spend (`capKeyId`), since its calls count against them.
+ */
 export async function listKeysWithMonthSpend(accountId: string, now = new Date()): Promise<(ApiKeyView & { monthSpendMicro: bigint })[]> {
-  const [keys, spend] = await Promise.all([listKeys(accountId, now), monthSpendByKey(accountId, now)]);
-  return keys.map((k) => ({ ...k, monthSpendMicro: spend.get(k.id) ?? 0n }));
+  const [keys, spend] = await Promise.all([listKeys(accountId, now), monthSpendByCapKey(accountId, now)]);
+  return keys.map((k) => ({ ...k, monthSpendMicro: spend.get(k.capKeyId ?? k.id) ?? 0n }));
 }

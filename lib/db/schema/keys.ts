@@ -24,6 +24,9 @@ export const apiKeys = pgTable(
     periodSpendMicro: bigint("period_spend_micro", { mode: "bigint" }).notNull().default(sql`0`),
     capHeldMicro: bigint("cap_held_micro", { mode: "bigint" }).notNull().default(sql`0`),
     replacedBy: uuid("replaced_by"),
+    // Set by a roll on the key it replaces: the key whose cap and period spend this key's calls
+    // count against (always the newest of its line, never itself rolled). NULL = its own.
+    capKeyId: uuid("cap_key_id"),
   },
   (t) => [index("api_keys_account_idx").on(t.accountId, t.createdAt)],
 );

@@ -21,7 +21,9 @@ function EditForm({ target, onDone }: { target: KeyItem; onDone: () => void }) {
     const next = { name: name.trim() ? undefined : "The name cannot be empty.", cap: parsed.ok ? undefined : parsed.error };
     setErrors(next);
     if (!parsed.ok || next.name) return;
-    update.mutate({ id: target.id, name: name.trim(), spendCapMicro: parsed.micro }, { onSuccess: onDone });
+    // A rolled key has no cap of its own any more (see the note below): only its name changes.
+    const capChange = target.capKeyId ? {} : { spendCapMicro: parsed.micro };
+    update.mutate({ id: target.id, name: name.trim(), ...capChange }, { onSuccess: onDone });
   }
 
   return (
@@ -43,7 +45,13 @@ function EditForm({ target, onDone }: { target: KeyItem; onDone: () => void }) {
         />
         {errors.name ? <p className="mt-1 text-xs text-red-600 dark:text-red-400">{errors.name}</p> : null}
       </div>
-      <CapField value={cap} onChange={setCap} error={errors.cap} testId="edit-cap" />
+      {target.capKeyId ? (
+        <p className="muted text-xs" data-testid="edit-shared-cap">
+          This key was rolled: until it expires, its calls count against the monthly spend cap of its new key. Change the cap there.
+        </p>
+      ) : (
+        <CapField value={cap} onChange={setCap} error={errors.cap} testId="edit-cap" />
+      )}
       {target.monthSpendMicro ? <p className="muted text-xs">Spent this month: {formatUsd(target.monthSpendMicro)}.</p> : null}
       <FormActions error={update.error} pending={update.isPending} onCancel={onDone} submitTestId="edit-save">
         Save

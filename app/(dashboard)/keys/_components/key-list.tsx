@@ -30,12 +30,22 @@ function Field({ label, children, className = "" }: { label: string; children: R
   );
 }
 
+/** A rolled key's calls count against its replacement's cap: its spend and cap are that key's. */
+function SharedNote({ k }: { k: KeyItem }) {
+  return k.capKeyId ? (
+    <span className="muted block text-xs" data-testid="key-shared-cap">
+      shared with its new key
+    </span>
+  ) : null;
+}
+
 function Spend({ k }: { k: KeyItem }) {
   const spent = k.monthSpendMicro ?? 0;
   if (k.spendCapMicro === null) {
     return (
-      <span className="tabular-nums">
+      <span className="block tabular-nums">
         {formatUsd(spent)} <span className="muted text-xs">· no cap</span>
+        <SharedNote k={k} />
       </span>
     );
   }
@@ -56,6 +66,7 @@ function Spend({ k }: { k: KeyItem }) {
       >
         <span className={`block h-full rounded-full ${bar}`} style={{ width: `${pct}%` }} />
       </span>
+      <SharedNote k={k} />
     </span>
   );
 }

@@ -39,7 +39,9 @@ function useKeyMutation<A, R extends { key: KeyItem; replaced?: KeyItem }>(fn: (
         if (!old) return old;
         const changed = [res.key, ...(res.replaced ? [res.replaced] : [])];
         const rest = old.filter((k) => !changed.some((c) => c.id === k.id));
-        const merged = changed.map((c) => ({ ...c, monthSpendMicro: old.find((k) => k.id === c.id)?.monthSpendMicro ?? 0 }));
+        // A rolled key's replacement carries on its month's spend (and shares it with the old one).
+        const spendOf = (c: KeyItem) => old.find((k) => k.id === (c.id === res.key.id && res.replaced ? res.replaced.id : c.id))?.monthSpendMicro ?? 0;
+        const merged = changed.map((c) => ({ ...c, monthSpendMicro: spendOf(c) }));
         return [...merged, ...rest].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
       });
       void qc.invalidateQueries({ queryKey: KEYS_QUERY });

@@ -24,7 +24,8 @@ function RollForm({ target, onRolled, onCancel }: { target: KeyItem; onRolled: (
     >
       <p className="text-sm">
         Rolling gives <span className="font-medium">{target.name}</span> (<span className="font-mono text-xs">{target.start}</span>) a new secret
-        with the same expiry and spend cap.
+        with the same expiry and spend cap. The new key takes over this month&apos;s spend, and while the old secret keeps working
+        its calls count against the new key&apos;s cap.
       </p>
       <fieldset>
         <legend className="label">The old secret stops working</legend>

@@ -1,4 +1,4 @@
-import { rollKey } from "@/lib/keys/store";
+import { rollKey } from "@/lib/keys/roll";
 import { RollKeyBody } from "@/lib/keys/schemas";
 import { json, readJson, sessionRoute } from "@/lib/http/handler";
 
