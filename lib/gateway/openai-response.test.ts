@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { overrideEnv } from "@/lib/env";
+import { serveRoutes } from "@/lib/test/serve";
 import { startMockModel, type MockModel } from "@/scripts/mock-model";
 import { SseParser } from "./sse-parser";
 import { streamChat } from "./upstream-stream";
-import { chatCompletion, completionChunk, completionMeta, finishReasonOf, sseData, sseError, sseStream, SSE_DONE, SSE_KEEP_ALIVE, usageChunk } from "./openai-response";
+import { chatCompletion, completionChunk, completionMeta, finishReasonOf, sseData, sseError, sseStream, SSE_DONE, SSE_HEADERS, SSE_KEEP_ALIVE, usageChunk } from "./openai-response";
 
 // The answer types of the official `openai` package (ChatCompletion, ChatCompletionChunk),
 // copied from its declarations since the package is not installed yet: the builders must be
@@ -112,5 +113,59 @@ describe("sseStream", () => {
     const closed = await model.waitForClose(seen + 1);
     expect(performance.now() - t0).toBeLessThan(100);
     expect(closed.tokensSent).toBeLessThanOrEqual(2);
+  });
+});
+
+describe("a streamed answer over real HTTP (stand-in → streamChat → sseStream → client)", () => {
+  let model: MockModel;
+  let server: Awaited<ReturnType<typeof serveRoutes>>;
+  const meta = completionMeta("gen_http", "gpt-oss:20b");
+  beforeAll(async () => {
+    model = await startMockModel();
+    overrideEnv({ APP_URL: "http://localhost:3000", UPSTREAM_URL: model.url });
+    const route = async (req: Request) => {
+      const prompt = ((await req.json()) as { prompt: string }).prompt;
+      const body = sseStream(
+        async function* (signal) {
+          yield sseData(completionChunk(meta, { role: "assistant", content: "" }));
+          for await (const delta of streamChat({ model: "gpt-oss:20b", messages: [{ role: "user", content: prompt }], max_tokens: 64 }, { signal })) yield sseData(completionChunk(meta, { content: delta }));
+          yield SSE_DONE;
+        },
+        { signal: req.signal, keepAliveMs: 30 },
+      );
+      return new Response(body, { headers: SSE_HEADERS });
+    };
+    server = await serveRoutes({ "/stream": { POST: route } });
+  });
+  afterAll(async () => {
+    await server.close();
+    await model.close();
+  });
+
+  const open = (prompt: string, signal?: AbortSignal) => fetch(`${server.url}/stream`, { method: "POST", body: JSON.stringify({ prompt }), signal });
+
+  it("arrives chunk by chunk, with keep-alives while the model is silent", async () => {
+    const res = await open("[[delay:100]] hi");
+    expect(res.headers.get("content-type")).toBe(SSE_HEADERS["content-type"]);
+    const text = await res.text();
+    expect(text).toContain(SSE_KEEP_ALIVE);
+    const deltas = new SseParser().push(text).filter((e) => e.data !== "[DONE]").map((e) => JSON.parse(e.data).choices[0].delta.content);
+    expect(deltas.join("")).toBe("This is the Solrouter stand-in model. You said: [[delay:100]] hi");
+    expect(text.endsWith(SSE_DONE)).toBe(true);
+  });
+
+  it("a client that disconnects mid-stream closes the upstream request at once", async () => {
+    const seen = model.closedStreams().length;
+    const ctl = new AbortController();
+    const res = await open("[[token-delay:50]] a long answer that the client abandons", ctl.signal);
+    const reader = res.body!.getReader();
+    let got = "";
+    while (!got.includes('"content":"This"')) got += new TextDecoder().decode((await reader.read()).value);
+    const t0 = performance.now();
+    ctl.abort();
+    const closed = await model.waitForClose(seen + 1);
+    expect(performance.now() - t0).toBeLessThan(150);
+    expect(closed.tokensSent).toBeLessThanOrEqual(3);
+    expect(model.openStreams()).toBe(0);
   });
 });
