@@ -192,6 +192,7 @@ export function startMockModel(port = 0, opts: MockModelOptions = {}): Promise<M
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
+  // npx tsx scripts/mock-model.ts [port] [ms between streamed tokens]
   const port = Number(process.argv[2] ?? 11434);
-  startMockModel(port).then((m) => console.log(JSON.stringify({ upstreamUrl: m.url, standIn: true })));
+  startMockModel(port, { tokenDelayMs: Number(process.argv[3] ?? 0) }).then((m) => console.log(JSON.stringify({ upstreamUrl: m.url, standIn: true })));
 }

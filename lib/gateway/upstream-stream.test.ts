@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { overrideEnv } from "@/lib/env";
 import { isAppError } from "@/lib/errors";
 import { splitTokens, startMockModel, type MockModel } from "@/scripts/mock-model";
-import { streamChat, UpstreamStreamError, type UpstreamChatRequest, type UpstreamStreamEnd } from "./upstream-stream";
+import { estimateUsage, streamChat, UpstreamStreamError, type UpstreamChatRequest, type UpstreamStreamEnd } from "./upstream-stream";
 
 const request = (content: string, max_tokens = 64): UpstreamChatRequest => ({ model: "gpt-oss:20b", messages: [{ role: "user", content }], max_tokens });
 
@@ -46,11 +46,14 @@ describe("streamChat against the stand-in model server", () => {
     expect(end).toEqual({ output: ref.choices[0]!.message.content, usage: { inputTokens: ref.usage.prompt_tokens, outputTokens: ref.usage.completion_tokens }, finishReason: "stop" });
   });
 
-  it("ends with usage null when the server reports none", async () => {
-    const { deltas, end } = await drain(streamChat(request("[[no-usage]] hello")));
+  it("ends with usage null when the server reports none; the estimate counts what was streamed", async () => {
+    const req = request("[[no-usage]] hello");
+    const { deltas, end } = await drain(streamChat(req));
     expect(deltas.join("")).toContain("stand-in");
     expect(end).toMatchObject({ usage: null, finishReason: "stop" });
     expect(end!.output).toBe(deltas.join(""));
+    // ASCII: one stand-in token is 4 characters, so the estimate equals its own count here.
+    expect(estimateUsage(req, end!.output)).toEqual({ inputTokens: Math.ceil(req.messages[0]!.content.length / 4), outputTokens: deltas.length });
   });
 
   it("a failure before the first token is a not-started upstream_error", async () => {

@@ -44,6 +44,17 @@ export class UpstreamStreamError extends AppError {
   }
 }
 
+const BYTES_PER_TOKEN = 4;
+
+/**
+ * Token counts when the server reported none (or the stream was cut before its usage): about 4
+ * bytes a token, as complete() in upstream.ts estimates; the reservation caps the charge anyway.
+ */
+export function estimateUsage(request: UpstreamChatRequest, output: string): TokenUsage {
+  const promptBytes = request.messages.reduce((n, m) => n + Buffer.byteLength(m.content), 0);
+  return { inputTokens: Math.ceil(promptBytes / BYTES_PER_TOKEN), outputTokens: Math.ceil(Buffer.byteLength(output) / BYTES_PER_TOKEN) };
+}
+
 export interface StreamChatOptions {
   /** Aborting it closes the upstream connection at once. */
   signal?: AbortSignal;
