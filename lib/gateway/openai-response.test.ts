@@ -4,7 +4,7 @@ import { serveRoutes } from "@/lib/test/serve";
 import { startMockModel, type MockModel } from "@/scripts/mock-model";
 import { SseParser } from "./sse-parser";
 import { streamChat } from "./upstream-stream";
-import { chatCompletion, completionChunk, completionMeta, finishReasonOf, sseData, sseError, sseStream, SSE_DONE, SSE_HEADERS, SSE_KEEP_ALIVE, usageChunk } from "./openai-response";
+import { chatCompletion, completionChunk, completionMeta, finishReasonOf, openAiErrorType, sseData, sseError, sseStream, SSE_DONE, SSE_HEADERS, SSE_KEEP_ALIVE, usageChunk } from "./openai-response";
 
 // The answer types of the official `openai` package (ChatCompletion, ChatCompletionChunk),
 // copied from its declarations since the package is not installed yet: the builders must be
@@ -59,6 +59,22 @@ describe("OpenAI answer builders", () => {
 
   it("maps upstream finish reasons to OpenAI's", () => {
     expect(["length", "stop", null, "eos", "content_filter"].map(finishReasonOf)).toEqual(["length", "stop", "stop", "stop", "content_filter"]);
+  });
+
+  it("error types follow OpenAI's by status", () => {
+    expect([400, 409, 413, 401, 402, 403, 404, 429, 500, 502, 503].map(openAiErrorType)).toEqual([
+      "invalid_request_error",
+      "invalid_request_error",
+      "invalid_request_error",
+      "authentication_error",
+      "insufficient_quota",
+      "permission_error",
+      "not_found_error",
+      "rate_limit_error",
+      "api_error",
+      "api_error",
+      "api_error",
+    ]);
   });
 
   it("SSE framing: data events, the error event, [DONE] and the keep-alive comment parse back", () => {

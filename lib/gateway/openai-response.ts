@@ -60,6 +60,20 @@ export function usageChunk(meta: CompletionMeta, usage: CallUsage) {
   return { id: meta.id, object: "chat.completion.chunk" as const, created: meta.created, model: meta.model, choices: [] as never[], usage: openAiUsage(usage) };
 }
 
+/**
+ * The `error.type` the contract adds on /v1 errors, in OpenAI's vocabulary by status (clients
+ * such as the openai package branch on the status; the type is for people reading logs).
+ */
+export function openAiErrorType(status: number): string {
+  if (status === 401) return "authentication_error";
+  if (status === 402) return "insufficient_quota";
+  if (status === 403) return "permission_error";
+  if (status === 404) return "not_found_error";
+  if (status === 429) return "rate_limit_error";
+  if (status >= 500) return "api_error";
+  return "invalid_request_error";
+}
+
 // ---- SSE framing ----
 
 export const SSE_HEADERS = {

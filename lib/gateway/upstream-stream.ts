@@ -113,6 +113,52 @@ function readPayload(data: string): Piece | undefined {
   };
 }
 
+interface StreamState {
+  output: string;
+  started: boolean;
+  usage: TokenUsage | null;
+  finishReason: string | null;
+  done: boolean;
+}
+
+/** The deltas of an SSE answer, until [DONE]; usage and finish_reason go into `state`. */
+async function* sseDeltas(res: http.IncomingMessage, state: StreamState, fail: (why: string) => Error, onData: () => void): AsyncGenerator<string, void> {
+  const parser = new SseParser();
+  for await (const chunk of res as AsyncIterable<Buffer>) {
+    onData();
+    for (const ev of parser.push(chunk)) {
+      if (ev.data === "[DONE]") return void (state.done = true);
+      const piece = readPayload(ev.data);
+      if (!piece) throw fail("The model server sent an unreadable chunk.");
+      if (piece.error) throw fail("The model server reported an error.");
+      state.usage = piece.usage ?? state.usage;
+      state.finishReason = piece.finishReason ?? state.finishReason;
+      if (piece.content) {
+        state.started = true;
+        state.output += piece.content;
+        yield piece.content;
+      }
+    }
+  }
+}
+
+/** A server that ignores stream: true answers one JSON completion: read it whole. */
+async function* wholeAnswer(res: http.IncomingMessage, state: StreamState, fail: (why: string) => Error, onData: () => void): AsyncGenerator<string, void> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of res as AsyncIterable<Buffer>) {
+    onData();
+    chunks.push(chunk);
+  }
+  const piece = readPayload(Buffer.concat(chunks).toString("utf8"));
+  if (!piece || piece.error || piece.content === undefined) throw fail("The model server sent an unreadable answer.");
+  Object.assign(state, { usage: piece.usage, finishReason: piece.finishReason ?? null, done: true });
+  if (piece.content) {
+    state.started = true;
+    state.output = piece.content;
+    yield piece.content;
+  }
+}
+
 /**
  * Streams one chat completion from the OpenAI-compatible model server: yields each content
  * delta as it arrives and returns how the stream ended. Any failure is an UpstreamStreamError.
@@ -125,14 +171,13 @@ export async function* streamChat(request: UpstreamChatRequest, opts: StreamChat
   const url = new URL(`${base.replace(/\/$/, "")}/v1/chat/completions`);
   const body = JSON.stringify({ ...request, stream: true, stream_options: { include_usage: true } });
 
-  let output = "";
-  let started = false;
-  let timedOut = false;
-  let finished = false;
+  const state: StreamState = { output: "", started: false, usage: null, finishReason: null, done: false };
   const ctl = new AbortController();
   const cancel = () => ctl.abort();
   opts.signal?.addEventListener("abort", cancel, { once: true });
+  // The timeout is on silence, not on the whole answer: a long answer may stream for minutes.
   const idleMs = opts.idleTimeoutMs ?? e.UPSTREAM_TIMEOUT_MS;
+  let timedOut = false;
   let timer: NodeJS.Timeout | undefined;
   const arm = () => {
     clearTimeout(timer);
@@ -140,8 +185,8 @@ export async function* streamChat(request: UpstreamChatRequest, opts: StreamChat
   };
   const fail = (why: string) => {
     const aborted = opts.signal?.aborted === true;
-    const message = aborted ? "The call was cancelled." : started ? `${why} The answer stops here.` : `${why} You were not charged.`;
-    return new UpstreamStreamError(started, output, aborted, message);
+    const message = aborted ? "The call was cancelled." : state.started ? `${why} The answer stops here.` : `${why} You were not charged.`;
+    return new UpstreamStreamError(state.started, state.output, aborted, message);
   };
 
   try {
@@ -158,60 +203,19 @@ export async function* streamChat(request: UpstreamChatRequest, opts: StreamChat
       res.resume();
       throw fail(`The model server answered ${status}.`);
     }
-    // A server that ignores stream: true answers one JSON completion: read it whole.
     const sse = String(res.headers["content-type"] ?? "").includes("text/event-stream");
-    const parser = new SseParser();
-    const whole: Buffer[] = [];
-    let usage: TokenUsage | null = null;
-    let finishReason: string | null = null;
-    let done = false;
     try {
-      for await (const chunk of res as AsyncIterable<Buffer>) {
-        arm();
-        if (!sse) {
-          whole.push(chunk);
-          continue;
-        }
-        for (const ev of parser.push(chunk)) {
-          if (ev.data === "[DONE]") {
-            done = true;
-            break;
-          }
-          const piece = readPayload(ev.data);
-          if (!piece) throw fail("The model server sent an unreadable chunk.");
-          if (piece.error) throw fail("The model server reported an error.");
-          usage = piece.usage ?? usage;
-          finishReason = piece.finishReason ?? finishReason;
-          if (piece.content) {
-            started = true;
-            output += piece.content;
-            yield piece.content;
-          }
-        }
-        if (done) break;
-      }
+      yield* (sse ? sseDeltas : wholeAnswer)(res, state, fail, arm);
     } catch (err) {
       if (err instanceof UpstreamStreamError) throw err;
       throw fail(timedOut ? "The model stopped answering." : "The connection to the model server broke.");
     }
-    if (!sse) {
-      const piece = readPayload(Buffer.concat(whole).toString("utf8"));
-      if (!piece || piece.error || piece.content === undefined) throw fail("The model server sent an unreadable answer.");
-      if (piece.content) {
-        started = true;
-        output = piece.content;
-        yield piece.content;
-      }
-      finished = true;
-      return { output, usage: piece.usage, finishReason: piece.finishReason ?? null };
-    }
-    if (!done) throw fail(timedOut ? "The model stopped answering." : "The model server ended the stream early.");
-    finished = true;
-    return { output, usage, finishReason };
+    if (!state.done) throw fail(timedOut ? "The model stopped answering." : "The model server ended the stream early.");
+    return { output: state.output, usage: state.usage, finishReason: state.finishReason };
   } finally {
     clearTimeout(timer);
     opts.signal?.removeEventListener("abort", cancel);
     // Early exit (our client left, an error, break): close the upstream request now.
-    if (!finished) ctl.abort();
+    if (!state.done) ctl.abort();
   }
 }
