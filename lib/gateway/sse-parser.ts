@@ -17,9 +17,13 @@ export class SseParser {
     this.buffer += typeof chunk === "string" ? chunk : this.decoder.decode(chunk, { stream: true });
     const events: SseEvent[] = [];
     let start = 0;
+    // Each kind of line end is searched again only once passed: a chunk of LF-only lines must
+    // not rescan to its end for a CR at every line.
+    let cr = -2;
+    let lf = -2;
     for (;;) {
-      const cr = this.buffer.indexOf("\r", start);
-      const lf = this.buffer.indexOf("\n", start);
+      if (cr !== -1 && cr < start) cr = this.buffer.indexOf("\r", start);
+      if (lf !== -1 && lf < start) lf = this.buffer.indexOf("\n", start);
       if (cr === -1 && lf === -1) break;
       const end = cr === -1 ? lf : lf === -1 ? cr : Math.min(cr, lf);
       // A CR at the very end may be the first half of a CRLF split across two chunks.
