@@ -3,13 +3,13 @@ import { overrideEnv } from "@/lib/env";
 import { MODELS, type Model } from "@/lib/gateway/catalog";
 import { contextLengthOf, DEFAULT_CONTEXT_LENGTH } from "@/lib/gateway/openai-models";
 import { serveRoutes } from "@/lib/test/serve";
-import { GET } from "./route";
+import { GET, OPTIONS } from "./route";
 
 describe("GET /v1/models over HTTP", () => {
   let server: Awaited<ReturnType<typeof serveRoutes>>;
   beforeAll(async () => {
     overrideEnv({ APP_URL: "http://localhost:3000" });
-    server = await serveRoutes({ "/v1/models": { GET } });
+    server = await serveRoutes({ "/v1/models": { GET, OPTIONS } });
   });
   afterAll(() => server.close());
 
@@ -33,6 +33,15 @@ describe("GET /v1/models over HTTP", () => {
       });
       expect(body.data[i].context_length).toBe(contextLengthOf(m));
     }
+  });
+
+  it("ignores an Authorization header, and lets browsers send one (preflight)", async () => {
+    const res = await fetch(`${server.url}/v1/models`, { headers: { authorization: "Bearer sk-whatever" } });
+    expect(res.status).toBe(200);
+    const pre = await fetch(`${server.url}/v1/models`, { method: "OPTIONS", headers: { origin: "https://app.example", "access-control-request-method": "GET", "access-control-request-headers": "authorization" } });
+    expect(pre.status).toBe(204);
+    expect(pre.headers.get("access-control-allow-headers")).toContain("authorization");
+    expect(pre.headers.get("access-control-allow-methods")).toContain("GET");
   });
 
   it("echoes the caller's x-request-id", async () => {
