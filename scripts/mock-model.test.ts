@@ -58,7 +58,7 @@ describe("the stand-in model server", () => {
     expect(model.openStreams()).toBe(1);
     ctl.abort();
     const closed = await model.waitForClose();
-    expect(closed.tokensSent).toBeLessThan(3);
+    expect(closed.tokensSent).toBeLessThan(8); // of 19
     expect(model.openStreams()).toBe(0);
   });
 

@@ -86,8 +86,8 @@ describe("streamChat against the stand-in model server", () => {
     ctl.abort();
     const { error } = await drain(gen);
     const closed = await model.waitForClose(seen + 1);
-    expect(performance.now() - t0).toBeLessThan(200);
-    expect(closed.tokensSent).toBeLessThan(splitTokens("This is the Solrouter stand-in model. You said: a long enough answer to abort").length);
+    expect(performance.now() - t0).toBeLessThan(500);
+    expect(closed.tokensSent).toBeLessThan(splitTokens("This is the Solrouter stand-in model. You said: a long enough answer to abort").length / 2);
     expect(error).toMatchObject({ started: true, aborted: true, output: first.value });
     expect(model.openStreams()).toBe(0);
   });
@@ -99,7 +99,7 @@ describe("streamChat against the stand-in model server", () => {
       break;
     }
     const closed = await model.waitForClose(seen + 1);
-    expect(closed.tokensSent).toBeLessThanOrEqual(2);
+    expect(closed.tokensSent).toBeLessThanOrEqual(8); // of 21: closed long before the end
   });
 
   it("an already aborted signal sends nothing", async () => {
