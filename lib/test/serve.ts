@@ -22,15 +22,18 @@ export async function serveRoutes(routes: Record<string, Partial<Record<string, 
     for (const [k, v] of Object.entries(req.headers)) if (typeof v === "string") headers.set(k, v);
     const hasBody = req.method !== "GET" && req.method !== "HEAD";
     // Next passes the IncomingMessage itself to undici as the body, read lazily.
-    const init = { method: req.method, headers, body: hasBody ? (req as unknown as ReadableStream) : undefined, duplex: "half" } as RequestInit;
+    // As Next does: a client that goes away aborts request.signal and cancels the answer's body.
+    const gone = new AbortController();
+    res.on("close", () => !res.writableFinished && gone.abort());
+    const init = { method: req.method, headers, body: hasBody ? (req as unknown as ReadableStream) : undefined, duplex: "half", signal: gone.signal } as RequestInit;
     const response = await handler(new Request(url, init), { params: Promise.resolve({}) });
     const out: Record<string, string | string[]> = Object.fromEntries(response.headers);
     if (response.headers.getSetCookie().length) out["set-cookie"] = response.headers.getSetCookie();
     res.writeHead(response.status, out);
     if (!response.body) return void res.end();
-    Readable.fromWeb(response.body as import("node:stream/web").ReadableStream)
-      .on("error", (err) => res.destroy(err))
-      .pipe(res);
+    const body = Readable.fromWeb(response.body as import("node:stream/web").ReadableStream);
+    body.on("error", (err) => res.destroy(err)).pipe(res);
+    gone.signal.addEventListener("abort", () => body.destroy(), { once: true });
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   const { port } = server.address() as AddressInfo;
