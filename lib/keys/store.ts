@@ -4,6 +4,7 @@ import { AppError } from "@/lib/errors";
 import { generateApiKey } from "./format";
 import { KEY_NAME_MAX, MAX_ACTIVE_KEYS, MAX_SPEND_CAP_MICRO, ROLL_GRACE_SECONDS, type RollGraceSeconds } from "./limits";
 import { invalidateKey } from "./resolve";
+import { revokeKeyCapHolds } from "@/lib/gateway/hold-stores";
 
 // Dashboard-side key management. Every query is scoped by account; the secret leaves this
 // module exactly once (from create/roll) and is never stored or listed.
@@ -215,7 +216,12 @@ export async function updateKey(accountId: string, id: string, input: UpdateKeyI
   }
   const db = await getDb();
   const [row] = sets.length
-    ? await db.query<KeyRow>(`UPDATE api_keys SET ${sets.join(", ")} WHERE id = $1 AND account_id = $2 RETURNING ${COLUMNS}`, params)
+    ? await db.transaction(async (tx) => {
+        const rows = await tx.query<KeyRow>(`UPDATE api_keys SET ${sets.join(", ")} WHERE id = $1 AND account_id = $2 RETURNING ${COLUMNS}`, params);
+        // A new cap binds at once: gateway instances lose the cap holds taken under the old one.
+        if (rows[0] && input.spendCapMicro !== undefined) await revokeKeyCapHolds(tx, rows[0].id);
+        return rows;
+      })
     : await db.query<KeyRow>(`SELECT ${COLUMNS} FROM api_keys WHERE id = $1 AND account_id = $2`, params);
   if (!row) throw notFound();
   // Resolved keys carry their name and cap; other instances must not keep serving the old ones.
