@@ -142,9 +142,13 @@ export class HoldPool {
 
   /** The lease is gone: nothing more is served from this hold, and reservations made under it no longer count here. */
   private lose(id: string, h: Hold, how: string) {
-    this.o.counters.leasesLost++;
-    this.o.warn({ id, lease: h.lease, held: h.held.toString(), how }, "hold lease lost");
+    this.lost(id, h.lease, h.held, how);
     Object.assign(h, { lease: null, held: 0n, available: 0n, version: undefined, validUntil: 0 });
+  }
+
+  private lost(id: string, lease: string | null, held: bigint, how: string) {
+    this.o.counters.leasesLost++;
+    this.o.warn({ id, lease, held: held.toString(), how }, "hold lease lost");
   }
 
   private current(id: string, lease: string): Hold | undefined {
@@ -201,7 +205,11 @@ export class HoldPool {
     // All of it: the row goes, and a new call takes a new lease.
     if (h.held === 0n) Object.assign(h, { lease: null, validUntil: 0, version: undefined });
     try {
-      if (!(await this.store.release(id, lease, amount)) && h.lease === lease) this.lose(id, h, "release");
+      if (!(await this.store.release(id, lease, amount))) {
+        // Nothing was given back twice: the row is gone (or no longer ours).
+        if (h.lease === lease) this.lose(id, h, "release");
+        else this.lost(id, lease, amount, "release");
+      }
     } catch (err) {
       // The outcome is unknown: stop using the row. If it is still there, the sweeper frees it
       // once this instance stops heartbeating it.
