@@ -88,8 +88,8 @@ describe.each(testDbKinds())("hold leases across instances (%s)", (kind) => {
     expect((await ask(x.secret)).status).toBe(200);
     installGateway(b);
     expect((await ask(x.secret)).status).toBe(200);
-    const aHeld = a.balances.snapshot(x.accountId).held;
-    expect(aHeld).toBeGreaterThan(0n);
+    const old = a.balances.snapshot(x.accountId);
+    expect(old.held).toBeGreaterThan(0n);
 
     await pause(a, "a");
     expect(await b.sweep()).toBe(1);
@@ -102,6 +102,12 @@ describe.each(testDbKinds())("hold leases across instances (%s)", (kind) => {
     const res = await ask(x.secret);
     expect(res.status).toBe(200);
     expect(a.counters.leasesLost).toBe(1);
+    // Served from a new lease that the database has (not from the old one, which is gone).
+    const fresh = a.balances.snapshot(x.accountId);
+    expect(fresh.lease).not.toBeNull();
+    expect(fresh.lease).not.toBe(old.lease);
+    const [row] = await db.query<{ amount_micro: string }>("SELECT amount_micro FROM balance_holds WHERE instance_id = $1 AND lease = $2", [a.instanceId, fresh.lease]);
+    expect(BigInt(row!.amount_micro)).toBe(fresh.held);
     let now = await books(x.accountId);
     expect(now.held).toBe(now.rows);
     expect(now.balance).toBeLessThan(2_000_000n);
