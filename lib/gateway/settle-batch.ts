@@ -102,23 +102,20 @@ const CAPS_LOCK = `-- Keys only after every account is locked (the count forces 
   kok AS (SELECT k.id, (k.room IS NULL OR k.room >= COALESCE(sum(g.cost) FILTER (WHERE NOT g.from_hold), 0)) AS free_ok FROM keyl k JOIN kg g ON g.key_id = k.id GROUP BY k.id, k.room),
 `;
 const CAPS_DECIDE = `    SELECT c.n, c.charge_account, c.key_id, c.capped, c.cost_micro, ag.from_hold AS hold, COALESCE(kg.from_hold, true) AS cap_hold,
-      COALESCE((ag.from_hold OR aok.free_ok) AND (NOT c.capped OR kg.from_hold OR kok.free_ok), false) AS ok
+      COALESCE((ag.from_hold OR ag.free_ok) AND (NOT c.capped OR kg.from_hold OR kok.free_ok), false) AS ok
     FROM ch c
     JOIN ag ON ag.account_id = c.charge_account AND ag.lease = c.lease
-    JOIN aok ON aok.id = c.charge_account
     LEFT JOIN kg ON c.capped AND kg.key_id = c.key_id AND kg.lease = c.cap_lease
     LEFT JOIN kok ON c.capped AND kok.id = c.key_id
   ),
 `;
-const NO_CAPS_DECIDE = `    SELECT c.n, c.charge_account, c.key_id, c.capped, c.cost_micro, ag.from_hold AS hold, true AS cap_hold, (ag.from_hold OR aok.free_ok) AS ok
-    FROM ch c
-    JOIN ag ON ag.account_id = c.charge_account AND ag.lease = c.lease
-    JOIN aok ON aok.id = c.charge_account
+const NO_CAPS_DECIDE = `    SELECT c.n, c.charge_account, c.key_id, c.capped, c.cost_micro, ag.from_hold AS hold, true AS cap_hold, ag.from_hold OR ag.free_ok AS ok
+    FROM ch c JOIN ag ON ag.account_id = c.charge_account AND ag.lease = c.lease
   ),
 `;
 const CAPS_HOLD = `  cap_hold AS (
-    UPDATE key_cap_holds h SET amount_micro = h.amount_micro - s.from_hold FROM sk s, kg
-    WHERE s.from_hold > 0 AND h.instance_id = $17 AND h.key_id = s.key_id AND kg.key_id = s.key_id AND kg.from_hold AND h.lease = kg.lease
+    UPDATE key_cap_holds h SET amount_micro = h.amount_micro - s.from_hold FROM sk s
+    WHERE s.from_hold > 0 AND h.instance_id = $17 AND h.key_id = s.key_id
     RETURNING h.key_id, s.from_hold AS delta
   ),
 `;
@@ -142,12 +139,16 @@ const batchSql = (caps: boolean) => `WITH it AS (
     SELECT account_id, lease, amount_micro FROM balance_holds
     WHERE instance_id = $17 AND account_id = ANY (ARRAY(SELECT id FROM accs)) ORDER BY account_id FOR UPDATE
   ),
+  -- Per (account, lease): charged from the hold, or else whether the account's free balance covers all such groups.
   ag AS (
-    SELECT g.account_id, g.lease, (h.amount_micro IS NOT NULL AND h.amount_micro >= g.cost) AS from_hold, g.cost
-    FROM (SELECT charge_account AS account_id, lease, sum(cost_micro) AS cost FROM ch GROUP BY 1, 2) g
-    LEFT JOIN ahold h ON h.account_id = g.account_id AND h.lease = g.lease
+    SELECT g.account_id, g.lease, g.from_hold, g.cost,
+      a.free >= sum(CASE WHEN g.from_hold THEN 0 ELSE g.cost END) OVER (PARTITION BY g.account_id) AS free_ok
+    FROM (
+      SELECT g.account_id, g.lease, g.cost, COALESCE(h.amount_micro >= g.cost, false) AS from_hold
+      FROM (SELECT charge_account AS account_id, lease, sum(cost_micro) AS cost FROM ch GROUP BY 1, 2) g
+      LEFT JOIN ahold h ON h.account_id = g.account_id AND h.lease = g.lease
+    ) g JOIN accs a ON a.id = g.account_id
   ),
-  aok AS (SELECT a.id, a.free >= COALESCE(sum(g.cost) FILTER (WHERE NOT g.from_hold), 0) AS free_ok FROM accs a JOIN ag g ON g.account_id = a.id GROUP BY a.id, a.free),
 ${caps ? CAPS_LOCK : ""}  dec AS (
 ${caps ? CAPS_DECIDE : NO_CAPS_DECIDE}  ev AS (
     INSERT INTO usage_events (account_id, key_id, auth_kind, product, model, input_tokens, output_tokens, cost_micro, latency_ms, status, request_id, created_at)
@@ -157,8 +158,9 @@ ${caps ? CAPS_DECIDE : NO_CAPS_DECIDE}  ev AS (
   ),
   sa AS (SELECT charge_account AS account_id, sum(cost_micro) AS cost, COALESCE(sum(cost_micro) FILTER (WHERE hold), 0) AS from_hold FROM dec WHERE ok GROUP BY 1),
   hold AS (
-    UPDATE balance_holds h SET amount_micro = h.amount_micro - s.from_hold FROM sa s, ag
-    WHERE s.from_hold > 0 AND h.instance_id = $17 AND h.account_id = s.account_id AND ag.account_id = s.account_id AND ag.from_hold AND h.lease = ag.lease
+    -- The row is locked by ahold above, and from_hold > 0 means its lease was the calls' lease.
+    UPDATE balance_holds h SET amount_micro = h.amount_micro - s.from_hold FROM sa s
+    WHERE s.from_hold > 0 AND h.instance_id = $17 AND h.account_id = s.account_id
     RETURNING h.account_id, s.from_hold AS delta
   ),
   le AS (
