@@ -232,4 +232,18 @@ describe.each(testDbKinds())("hold leases across instances (%s)", (kind) => {
     expect(k!.spent).toBe(before!.spent);
     expect(BigInt(k!.held)).toBe(BigInt(k!.rows));
   });
+
+  it("a call in flight when its key's cap is lowered below it is refused 503 and charges nothing", async () => {
+    const x = await fundedKey(10_000_000n, 1_000_000n);
+    const slow = ask(x.secret, "slow [[delay:1000]]");
+    await new Promise((r) => setTimeout(r, 300));
+    await updateKey(x.accountId, x.id, { spendCapMicro: 1n });
+    const res = await slow;
+    expect(res.status).toBe(503);
+    expect(res.json.error.code).toBe("unavailable");
+    expect((await books(x.accountId)).balance).toBe(10_000_000n);
+    const [k] = await db.query<{ spent: string; held: string }>("SELECT period_spend_micro AS spent, cap_held_micro AS held FROM api_keys WHERE id = $1", [x.id]);
+    expect([BigInt(k!.spent), BigInt(k!.held)]).toEqual([0n, 0n]);
+    expect(a.counters.leasesLost).toBe(1);
+  });
 });
