@@ -66,10 +66,19 @@ export async function runKeyCall(key: ResolvedKey, req: AgentRequest, requestId:
   const reserved = maxCost(model, req.prompt, maxTokens);
   const capped = key.spendCapMicro !== null;
 
-  if (capped && !(await rt.caps.reserve(key.capKeyId, reserved)))
+  // A changed cap (the version) makes the instance re-validate its cap hold before using it.
+  const capLease = capped ? await rt.caps.reserve(key.capKeyId, reserved, String(key.spendCapMicro)) : undefined;
+  if (capLease === null)
     throw new AppError("key_spend_limit", "This call would exceed the API key's monthly spend cap. Raise the cap or use another key.");
-  if (!(await rt.balances.reserve(key.accountId, reserved))) {
-    if (capped) rt.caps.cancel(key.capKeyId, reserved);
+  let lease: string | null;
+  try {
+    lease = await rt.balances.reserve(key.accountId, reserved);
+  } catch (err) {
+    if (capLease) rt.caps.cancel(key.capKeyId, capLease, reserved);
+    throw err;
+  }
+  if (lease === null) {
+    if (capLease) rt.caps.cancel(key.capKeyId, capLease, reserved);
     throw new AppError("insufficient_balance", "Your balance is too low for this call. Top up in the dashboard.");
   }
 
@@ -79,14 +88,14 @@ export async function runKeyCall(key: ResolvedKey, req: AgentRequest, requestId:
   const touchKey = now - (rt.lastTouched.get(key.keyId) ?? 0) > TOUCH_EVERY_MS ? key.keyId : undefined;
   if (touchKey) rt.lastTouched.set(key.keyId, now);
   // A rolled key's calls count against its replacement's cap and month spend (capKeyId).
-  const charge = { accountId: key.accountId, keyId: key.capKeyId, capped };
+  const charge = { accountId: key.accountId, keyId: key.capKeyId, lease, capped, capLease };
 
   let result;
   try {
     result = await complete(model.upstreamModel, req.prompt, maxTokens);
   } catch (err) {
-    rt.balances.cancel(key.accountId, reserved);
-    if (capped) rt.caps.cancel(key.capKeyId, reserved);
+    rt.balances.cancel(key.accountId, lease, reserved);
+    if (capLease) rt.caps.cancel(key.capKeyId, capLease, reserved);
     // The failed call is logged for the user, at no cost.
     await rt.batcher.submit({ usage: record(isAppError(err) && err.code === "unavailable" ? 503 : 502), touchKey }).catch(() => {});
     throw err;
@@ -95,18 +104,21 @@ export async function runKeyCall(key: ResolvedKey, req: AgentRequest, requestId:
   const actual = costMicro(model, result.inputTokens, result.outputTokens);
   // Never charge more than was reserved: the reservation is the price the caller agreed to.
   const cost = actual < reserved ? actual : reserved;
-  rt.balances.finish(key.accountId, reserved, cost);
-  if (capped) rt.caps.finish(key.capKeyId, reserved, cost);
+  rt.balances.finish(key.accountId, lease, reserved, cost);
+  if (capLease) rt.caps.finish(key.capKeyId, capLease, reserved, cost);
   const settlement: Settlement = { usage: record(200, result.inputTokens, result.outputTokens, cost), charge, touchKey };
+  let settled;
   try {
-    await rt.batcher.submit(settlement);
+    settled = await rt.batcher.submit(settlement);
   } catch {
-    rt.balances.unsettled(key.accountId, cost);
-    if (capped) rt.caps.unsettled(key.capKeyId, cost);
+    rt.balances.unsettled(key.accountId, lease, cost);
+    if (capLease) rt.caps.unsettled(key.capKeyId, capLease, cost);
     throw new AppError("unavailable", "The call could not be recorded, so it was not charged. Please retry.");
   }
-  rt.balances.settled(key.accountId, cost);
-  if (capped) rt.caps.settled(key.capKeyId, cost);
+  // The batch tells whether each hold was still this instance's; a lost one is dropped at once.
+  rt.balances.settled(key.accountId, lease, cost, settled.served, settled.hold);
+  if (capLease) rt.caps.settled(key.capKeyId, capLease, cost, settled.served, settled.capHold);
+  if (!settled.served) throw new AppError("unavailable", "The call could not be recorded, so it was not charged. Please retry.");
   return { id: newCallId(), model: model.id, output: result.output, usage: { inputTokens: result.inputTokens, outputTokens: result.outputTokens }, costMicro: cost };
 }
 

@@ -4,13 +4,20 @@ import { randomBytes } from "node:crypto";
 import { env } from "@/lib/env";
 import { logger } from "@/lib/log";
 import { TokenBuckets } from "@/lib/http/rate-limit";
-import { HoldPool } from "./holds";
-import { accountHoldStore, heartbeat, keyCapHoldStore, sweepStaleHolds } from "./hold-stores";
+import { HoldPool, newHoldCounters, type HoldCounters } from "./holds";
+import { accountHoldStore, keyCapHoldStore, sweepStaleHolds } from "./hold-stores";
 import { SettleBatcher } from "./settle-batch";
 
 const IDLE_RELEASE_MS = 3_000;
 const HEARTBEAT_MS = 10_000;
-const STALE_MS = 60_000;
+/** The sweeper frees a hold whose row was not heartbeated for this long (database clock). */
+export const STALE_MS = 60_000;
+/**
+ * An instance serves from a hold only until this long after the last heartbeat it sent that
+ * succeeded (its own monotonic clock); then it re-validates first. The margin over nothing is
+ * STALE_MS − this: clock-rate drift against the database and scheduling delays.
+ */
+export const LEASE_MS = 45_000;
 
 export interface GatewayRuntime {
   instanceId: string;
@@ -20,31 +27,40 @@ export interface GatewayRuntime {
   keyLimiter: TokenBuckets;
   productLimiter: TokenBuckets;
   lastTouched: Map<string, number>;
+  /** Hold failures seen so far (heartbeats, releases, lost leases, sweeps): logged and counted here. */
+  counters: HoldCounters;
+  /** What the timers run; callable directly (tests drive a runtime without timers). */
+  heartbeat(): Promise<void>;
+  releaseIdle(idleMs?: number): Promise<void>;
+  sweep(): Promise<number>;
   stop(): Promise<void>;
 }
 
+export interface GatewayOptions {
+  instanceId?: string;
+  /** Monotonic milliseconds; tests advance it to play a paused instance. */
+  clock?: () => number;
+  /** false: no timers (tests call heartbeat/releaseIdle/sweep themselves). */
+  timers?: boolean;
+}
+
 const KEY = Symbol.for("solrouter.gateway");
+type Holder = { [KEY]?: GatewayRuntime };
 
 // Balance chunks: enough for many calls per write, but small enough that another instance
 // (or a cap) is rarely starved by an idle hold.
 const balanceChunk = (need: bigint) => (need * 50n > 500_000n ? need * 50n : 500_000n);
 const capChunk = (need: bigint) => need * 4n;
 
-export function gateway(): GatewayRuntime {
-  const g = globalThis as { [KEY]?: GatewayRuntime };
-  if (g[KEY]) return g[KEY];
-  const instanceId = `${os.hostname()}-${process.pid}-${randomBytes(4).toString("hex")}`;
+export function createGateway(opts: GatewayOptions = {}): GatewayRuntime {
+  const instanceId = opts.instanceId ?? `${os.hostname()}-${process.pid}-${randomBytes(4).toString("hex")}`;
+  const clock = opts.clock ?? (() => performance.now());
   const e = env();
-  const balances = new HoldPool(accountHoldStore(instanceId), balanceChunk);
-  const caps = new HoldPool(keyCapHoldStore(instanceId), capChunk);
   const log = logger();
-  const timers = [
-    setInterval(() => void balances.releaseIdle(IDLE_RELEASE_MS).catch((err) => log.warn({ err }, "releasing idle holds failed")), 1_000),
-    setInterval(() => void caps.releaseIdle(IDLE_RELEASE_MS).catch(() => {}), 1_000),
-    setInterval(() => void heartbeat(instanceId).catch((err) => log.warn({ err }, "hold heartbeat failed")), HEARTBEAT_MS),
-    setInterval(() => void sweepStaleHolds(STALE_MS).catch((err) => log.warn({ err }, "hold sweeper failed")), STALE_MS / 3),
-  ];
-  for (const t of timers) t.unref();
+  const counters = newHoldCounters();
+  const pool = { clock, leaseMs: LEASE_MS, counters, warn: (o: Record<string, unknown>, msg: string) => log.warn({ instanceId, ...o }, msg) };
+  const balances = new HoldPool(accountHoldStore(instanceId), balanceChunk, pool);
+  const caps = new HoldPool(keyCapHoldStore(instanceId), capChunk, pool);
   const runtime: GatewayRuntime = {
     instanceId,
     balances,
@@ -53,21 +69,58 @@ export function gateway(): GatewayRuntime {
     keyLimiter: new TokenBuckets(e.KEY_RATE_LIMIT_PER_MINUTE / 60, e.KEY_RATE_LIMIT_BURST),
     productLimiter: new TokenBuckets((e.KEY_RATE_LIMIT_PER_MINUTE * 10) / 60, e.KEY_RATE_LIMIT_BURST * 10),
     lastTouched: new Map(),
+    counters,
+    heartbeat: async () => {
+      await Promise.all([balances.heartbeat(), caps.heartbeat()]);
+    },
+    releaseIdle: async (idleMs = IDLE_RELEASE_MS) => {
+      await Promise.all([balances.releaseIdle(idleMs), caps.releaseIdle(idleMs)]);
+    },
+    sweep: () =>
+      sweepStaleHolds(STALE_MS, (err, row) => {
+        counters.sweepFailures++;
+        log.warn({ err, instanceId, row }, "sweeping a stale hold failed; the sweep goes on with the others");
+      }).catch((err) => {
+        counters.sweepFailures++;
+        log.warn({ err, instanceId }, "hold sweeper failed");
+        return 0;
+      }),
     async stop() {
       for (const t of timers) clearInterval(t);
       // Give back what this instance holds so the balance is whole again at once.
-      await balances.releaseIdle(0);
-      await caps.releaseIdle(0);
+      await runtime.releaseIdle(0);
+      const g = globalThis as Holder;
       if (g[KEY] === runtime) delete g[KEY];
     },
   };
-  g[KEY] = runtime;
+  // The pools count and log their own failures and never throw.
+  const timers =
+    opts.timers === false
+      ? []
+      : [
+          setInterval(() => void runtime.releaseIdle(), 1_000),
+          setInterval(() => void runtime.heartbeat(), HEARTBEAT_MS),
+          setInterval(() => void runtime.sweep(), STALE_MS / 3),
+        ];
+  for (const t of timers) t.unref();
   return runtime;
+}
+
+export function gateway(): GatewayRuntime {
+  const g = globalThis as Holder;
+  return (g[KEY] ??= createGateway());
+}
+
+/** Tests: make `rt` the runtime /agent calls go through (undefined: the next call creates one). */
+export function installGateway(rt: GatewayRuntime | undefined) {
+  const g = globalThis as Holder;
+  if (rt) g[KEY] = rt;
+  else delete g[KEY];
 }
 
 /** Tests swap databases and configuration between suites. */
 export async function resetGateway() {
-  const g = globalThis as { [KEY]?: GatewayRuntime };
+  const g = globalThis as Holder;
   await g[KEY]?.stop().catch(() => {});
   delete g[KEY];
 }

@@ -6,6 +6,7 @@ import { ACTIVE_KEYS_SQL, COLUMNS, notFound, toView, UUID, type ApiKeyView, type
 import { KEY_NAME_MAX, MAX_ACTIVE_KEYS, MAX_SPEND_CAP_MICRO, ROLL_GRACE_SECONDS, type RollGraceSeconds } from "./limits";
 import { normalizeKeyName } from "./names";
 import { invalidateKey } from "./resolve";
+import { revokeKeyCapHolds } from "@/lib/gateway/hold-stores";
 
 // Dashboard-side key management. Every query is scoped by account; the secret leaves this
 // module exactly once (from create/roll) and is never stored or listed.
@@ -118,7 +119,12 @@ export async function updateKey(accountId: string, id: string, input: UpdateKeyI
   // A rolled key's calls count against its replacement's cap; its own is no longer used.
   const capChange = input.spendCapMicro !== undefined ? " AND cap_key_id IS NULL" : "";
   const [row] = sets.length
-    ? await db.query<KeyRow>(`UPDATE api_keys SET ${sets.join(", ")} WHERE id = $1 AND account_id = $2${capChange} RETURNING ${COLUMNS}`, params)
+    ? await db.transaction(async (tx) => {
+        const rows = await tx.query<KeyRow>(`UPDATE api_keys SET ${sets.join(", ")} WHERE id = $1 AND account_id = $2${capChange} RETURNING ${COLUMNS}`, params);
+        // A new cap binds at once: gateway instances lose the cap holds taken under the old one.
+        if (rows[0] && input.spendCapMicro !== undefined) await revokeKeyCapHolds(tx, rows[0].id);
+        return rows;
+      })
     : await db.query<KeyRow>(`SELECT ${COLUMNS} FROM api_keys WHERE id = $1 AND account_id = $2`, params);
   if (!row) {
     const exists = capChange && (await db.query("SELECT 1 FROM api_keys WHERE id = $1 AND account_id = $2", [id, accountId])).length > 0;

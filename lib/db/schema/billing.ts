@@ -30,6 +30,8 @@ export const balanceHolds = pgTable(
       .notNull()
       .references(() => accounts.id),
     amountMicro: bigint("amount_micro", { mode: "bigint" }).notNull(),
+    // New on every (re)creation of the row; every write to the hold names it (lib/gateway/README.md).
+    lease: uuid("lease").notNull().defaultRandom(),
     heartbeatAt: timestamp("heartbeat_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [uniqueIndex("balance_holds_instance_account_idx").on(t.instanceId, t.accountId), index("balance_holds_heartbeat_idx").on(t.heartbeatAt)],

@@ -40,6 +40,8 @@ export const keyCapHolds = pgTable(
       .notNull()
       .references(() => apiKeys.id),
     amountMicro: bigint("amount_micro", { mode: "bigint" }).notNull(),
+    // New on every (re)creation of the row; every write to the hold names it (lib/gateway/README.md).
+    lease: uuid("lease").notNull().defaultRandom(),
     heartbeatAt: timestamp("heartbeat_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [uniqueIndex("key_cap_holds_instance_key_idx").on(t.instanceId, t.keyId), index("key_cap_holds_heartbeat_idx").on(t.heartbeatAt)],
