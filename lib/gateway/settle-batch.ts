@@ -86,12 +86,12 @@ export class SettleBatcher {
 // The parts for capped keys, left out of batches without any (most): a smaller statement plans faster.
 const CAPS_LOCK = `-- Keys only after every account is locked (the count forces it).
   keyl AS (
-    SELECT id, spend_cap_micro - CASE WHEN period_start = $19::date THEN period_spend_micro ELSE 0 END - cap_held_micro AS room
+    SELECT id, spend_cap_micro - CASE WHEN period_start = $20::date THEN period_spend_micro ELSE 0 END - cap_held_micro AS room
     FROM api_keys WHERE id = ANY (ARRAY(SELECT key_id FROM ch WHERE capped)) AND (SELECT count(*) FROM accs) >= 0 ORDER BY id FOR UPDATE
   ),
   khold AS (
     SELECT key_id, lease, amount_micro FROM key_cap_holds
-    WHERE instance_id = $17 AND key_id = ANY (ARRAY(SELECT id FROM keyl)) ORDER BY key_id FOR UPDATE
+    WHERE instance_id = $18 AND key_id = ANY (ARRAY(SELECT id FROM keyl)) ORDER BY key_id FOR UPDATE
   ),
   kg AS (
     SELECT g.key_id, g.lease, (h.amount_micro IS NOT NULL AND h.amount_micro >= g.cost) AS from_hold, g.cost
@@ -115,7 +115,7 @@ const NO_CAPS_DECIDE = `    SELECT c.n, c.charge_account, c.key_id, c.capped, c.
 `;
 const CAPS_HOLD = `  cap_hold AS (
     UPDATE key_cap_holds h SET amount_micro = h.amount_micro - s.from_hold FROM sk s
-    WHERE s.from_hold > 0 AND h.instance_id = $17 AND h.key_id = s.key_id
+    WHERE s.from_hold > 0 AND h.instance_id = $18 AND h.key_id = s.key_id
     RETURNING h.key_id, s.from_hold AS delta
   ),
 `;
@@ -130,14 +130,15 @@ const CAPS_HELD = `,
 // as every other hold statement), so concurrent batches cannot deadlock.
 const batchSql = (caps: boolean) => `WITH it AS (
     SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::int[], $7::int[], $8::bigint[], $9::int[], $10::int[], $11::text[], $12::timestamptz[],
-      $13::uuid[], $14::uuid[], $15::bool[], $16::uuid[]) WITH ORDINALITY
-      AS t(account_id, key_id, auth_kind, product, model, input_tokens, output_tokens, cost_micro, latency_ms, status, request_id, created_at, charge_account, lease, capped, cap_lease, n)
+      $13::uuid[], $14::uuid[], $15::bool[], $16::uuid[], $17::uuid[]) WITH ORDINALITY
+      AS t(account_id, key_id, auth_kind, product, model, input_tokens, output_tokens, cost_micro, latency_ms, status, request_id, created_at, charge_account, lease, capped, cap_lease, charge_key, n)
   ),
-  ch AS (SELECT * FROM it WHERE charge_account IS NOT NULL AND cost_micro > 0),
+  -- A rolled key's calls count against its replacement's cap and spend: key_id here is the charged key (capKeyId).
+  ch AS (SELECT n, charge_account, charge_key AS key_id, capped, cost_micro, lease, cap_lease FROM it WHERE charge_account IS NOT NULL AND cost_micro > 0),
   accs AS (SELECT id, balance_micro - held_micro AS free FROM accounts WHERE id IN (SELECT charge_account FROM ch) ORDER BY id FOR UPDATE),
   ahold AS (
     SELECT account_id, lease, amount_micro FROM balance_holds
-    WHERE instance_id = $17 AND account_id = ANY (ARRAY(SELECT id FROM accs)) ORDER BY account_id FOR UPDATE
+    WHERE instance_id = $18 AND account_id = ANY (ARRAY(SELECT id FROM accs)) ORDER BY account_id FOR UPDATE
   ),
   -- Per (account, lease): charged from the hold, or else whether the account's free balance covers all such groups.
   ag AS (
@@ -160,12 +161,12 @@ ${caps ? CAPS_DECIDE : NO_CAPS_DECIDE}  ev AS (
   hold AS (
     -- The row is locked by ahold above, and from_hold > 0 means its lease was the calls' lease.
     UPDATE balance_holds h SET amount_micro = h.amount_micro - s.from_hold FROM sa s
-    WHERE s.from_hold > 0 AND h.instance_id = $17 AND h.account_id = s.account_id
+    WHERE s.from_hold > 0 AND h.instance_id = $18 AND h.account_id = s.account_id
     RETURNING h.account_id, s.from_hold AS delta
   ),
   le AS (
     INSERT INTO ledger_entries (account_id, amount_micro, kind, reference)
-    SELECT account_id, -cost, 'usage', 'usage:' || $18::text || ':' || account_id FROM sa
+    SELECT account_id, -cost, 'usage', 'usage:' || $19::text || ':' || account_id FROM sa
     RETURNING account_id, amount_micro
   ),
   acc AS (
@@ -177,8 +178,8 @@ ${caps ? CAPS_DECIDE : NO_CAPS_DECIDE}  ev AS (
 ${caps ? CAPS_HOLD : ""}  -- Every key's spend this month is kept (so a cap set mid-month counts what was already spent).
   key_spend AS (
     UPDATE api_keys k SET
-      period_spend_micro = CASE WHEN k.period_start = $19::date THEN k.period_spend_micro ELSE 0 END + s.cost,
-      period_start = $19::date${caps ? CAPS_HELD : ""}
+      period_spend_micro = CASE WHEN k.period_start = $20::date THEN k.period_spend_micro ELSE 0 END + s.cost,
+      period_start = $20::date${caps ? CAPS_HELD : ""}
     FROM sk s WHERE k.id = s.key_id RETURNING 1
   )
   SELECT n, ok, hold, cap_hold FROM dec WHERE NOT (ok AND hold AND cap_hold)`;
@@ -191,7 +192,7 @@ async function writeBatch(q: Queryable, instanceId: string, items: Settlement[])
   for (const { usage } of items) {
     if (usage.payerWallet && !payerAccounts.has(usage.payerWallet)) payerAccounts.set(usage.payerWallet, await ensureAccount(q, usage.payerWallet));
   }
-  const cols: unknown[][] = Array.from({ length: 16 }, () => []);
+  const cols: unknown[][] = Array.from({ length: 17 }, () => []);
   for (const { usage: u, charge: c } of items) {
     const row = [
       u.accountId ?? (u.payerWallet ? payerAccounts.get(u.payerWallet)! : null),
@@ -210,6 +211,7 @@ async function writeBatch(q: Queryable, instanceId: string, items: Settlement[])
       c?.lease ?? null,
       c?.capped ?? false,
       c?.capLease ?? null,
+      c?.keyId ?? null,
     ];
     row.forEach((v, i) => cols[i]!.push(v));
   }
