@@ -70,37 +70,3 @@ export async function adjustBalance(wallet: string, amountMicro: bigint, reason:
     return { ...r, accountId };
   });
 }
-
-export interface UsageCharge {
-  accountId: string;
-  costMicro: bigint;
-}
-
-/**
- * The batch form of `applyLedgerEntry` for metered usage drawn from gateway holds: for each
- * account one `usage` entry (−cost), the balance and the held amount moved together, and this
- * instance's hold row reduced — all in the caller's statement batch, one round trip.
- */
-export function usageChargesSql(firstParam: number, instanceId: string, batchId: string, charges: UsageCharge[]): { ctes: string; params: unknown[] } {
-  const p = (i: number) => `$${firstParam + i}`;
-  return {
-    ctes: `
-      charges AS (SELECT * FROM unnest(${p(0)}::uuid[], ${p(1)}::bigint[]) AS c(account_id, cost)),
-      le AS (
-        INSERT INTO ledger_entries (account_id, amount_micro, kind, reference)
-        SELECT account_id, -cost, 'usage', 'usage:' || ${p(2)}::text || ':' || account_id FROM charges
-        RETURNING account_id, amount_micro
-      ),
-      acc AS (
-        UPDATE accounts a SET balance_micro = a.balance_micro + le.amount_micro, held_micro = a.held_micro + le.amount_micro
-        FROM le WHERE a.id = le.account_id RETURNING a.id, le.amount_micro AS delta
-      ),
-      -- Reads acc, so each account row is locked before its hold row: the same order as taking a
-      -- hold, which keeps concurrent statements on PostgreSQL free of deadlocks.
-      hold AS (
-        UPDATE balance_holds b SET amount_micro = b.amount_micro + acc.delta
-        FROM acc WHERE b.instance_id = ${p(3)} AND b.account_id = acc.id RETURNING 1
-      )`,
-    params: [charges.map((c) => c.accountId), charges.map((c) => c.costMicro.toString()), batchId, instanceId],
-  };
-}
