@@ -23,15 +23,25 @@ export async function boot() {
     throw err;
   }
   const log = logger();
-  try {
-    const db = await getDb();
-    log.info({ database: db.kind }, "database ready");
-  } catch (err) {
-    console.error(`Database: ${(err as Error).message}`);
-    process.exit(1);
-  }
-  const { startBackgroundJobs } = await import("./jobs");
-  await startBackgroundJobs();
+  const ready = (async () => {
+    try {
+      const db = await getDb();
+      log.info({ database: db.kind }, "database ready");
+    } catch (err) {
+      console.error(`Database: ${(err as Error).message}`);
+      process.exit(1);
+    }
+    const { startBackgroundJobs } = await import("./jobs");
+    await startBackgroundJobs();
+    // A warning per missing part (no cluster, no mints, no model server): the server still
+    // starts, but says at once what will not work instead of reporting healthy.
+    const { checkDependencies, dependencyWarnings } = await import("./health");
+    for (const line of dependencyWarnings(await checkDependencies())) log.warn(line);
+  })();
+  // In development the first page compiles while the embedded database migrates (requests
+  // wait for it anyway); a production server opens only once its database is ready.
+  if (env().NODE_ENV === "production") await ready;
+  else ready.catch((err) => log.error({ err }, "starting the background jobs failed"));
 
   let stopping = false;
   const shutdown = async (signal: string) => {
