@@ -1,6 +1,7 @@
 import { expect, test } from "@playwright/test";
 
-// Through the real server: proxy.ts must run before Next's own 404 page and empty 405.
+// Through the real server: the catch-all routes and otherMethods (lib/http/fallback-routes.ts)
+// must answer instead of Next's own HTML 404 page and empty 405.
 test("wrong methods and unknown API paths answer the contract's JSON error", async ({ request }) => {
   const get = await request.get("/agent");
   expect(get.status()).toBe(405);

@@ -4,7 +4,6 @@
 import { spawn } from "node:child_process";
 import { EnvError, parseEnv } from "../lib/env";
 import { busyPorts, claimDataDir, describeBusyPort, type PortUse } from "./dev-preflight";
-import { writeRouteTable } from "./route-table";
 import { startStack } from "./stack";
 
 // Bad settings are reported before anything starts, one line each, as the server would.
@@ -38,7 +37,6 @@ if (busy.length) {
   process.exit(1);
 }
 
-writeRouteTable();
 const stack = await startStack({
   dataDir,
   cluster: config.SOLANA_CLUSTER,

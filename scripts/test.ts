@@ -3,7 +3,6 @@
 // Ends with one plain summary line: "N passed, N failed".
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
-import { writeRouteTable } from "./route-table";
 
 function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): number {
   console.log(`\n$ ${cmd} ${args.join(" ")}`);
@@ -48,7 +47,6 @@ if (only !== "e2e") {
 }
 
 if (only !== "unit") {
-  writeRouteTable();
   if (run("node_modules/.bin/next", ["build"], { ...process.env, NEXT_TELEMETRY_DISABLED: "1" }) !== 0) {
     console.error("next build failed");
     broken = true;

@@ -1,6 +1,7 @@
 import { AgentBody, runKeyCall } from "@/lib/gateway/agent";
 import { agentCalls } from "@/lib/gateway/agent-calls";
 import { agentRoute, readJson, json } from "@/lib/http/handler";
+import { otherMethods } from "@/lib/http/fallback-routes";
 
 const MAX_BODY = 1024 * 1024;
 
@@ -33,3 +34,5 @@ export const POST = agentRoute(async (req, { caller, requestId }) => {
 });
 
 export const OPTIONS = agentRoute.preflight;
+
+export const { GET, HEAD, PUT, PATCH, DELETE } = otherMethods(["POST"]);

@@ -1,5 +1,6 @@
 import { checkDependencies } from "@/lib/health";
 import { publicRoute, json } from "@/lib/http/handler";
+import { otherMethods } from "@/lib/http/fallback-routes";
 
 export const dynamic = "force-dynamic";
 
@@ -12,3 +13,5 @@ export const GET = publicRoute(async () => {
   const status = !dbUp ? "unavailable" : allUp ? "ok" : "degraded";
   return json({ status, database: dbUp, dependencies: deps }, { status: dbUp ? 200 : 503, headers: { "cache-control": "no-store" } });
 });
+
+export const { POST, PUT, PATCH, DELETE } = otherMethods(["GET"]);

@@ -4,6 +4,7 @@ import { AppError } from "@/lib/errors";
 import { issueChallenge } from "@/lib/auth/sign-in";
 import { publicRoute, readQuery, json } from "@/lib/http/handler";
 import { TokenBuckets, clientIp } from "@/lib/http/rate-limit";
+import { otherMethods } from "@/lib/http/fallback-routes";
 
 const Query = z.object({
   address: z
@@ -28,3 +29,5 @@ export const GET = publicRoute(async (req) => {
   const { address } = readQuery(req, Query);
   return json({ input: await issueChallenge(address) }, { headers: { "cache-control": "no-store" } });
 });
+
+export const { POST, PUT, PATCH, DELETE } = otherMethods(["GET"]);
