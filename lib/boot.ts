@@ -33,11 +33,14 @@ export async function boot() {
     }
     const { startBackgroundJobs } = await import("./jobs");
     await startBackgroundJobs();
-    // A warning per missing part (no cluster, no mints, no model server): the server still
-    // starts, but says at once what will not work instead of reporting healthy.
-    const { checkDependencies, dependencyWarnings } = await import("./health");
-    for (const line of dependencyWarnings(await checkDependencies())) log.warn(line);
   })();
+  // A warning per missing part (no cluster, no mints, no model server): the server still
+  // starts, but says what will not work instead of reporting healthy. Not awaited: requests
+  // need not wait for a dependency the server can run without.
+  void ready
+    .then(async () => (await import("./health")).bootDependencyWarnings())
+    .then((lines) => lines.forEach((line) => log.warn(line)))
+    .catch(() => undefined);
   // In development the first page compiles while the embedded database migrates (requests
   // wait for it anyway); a production server opens only once its database is ready.
   if (env().NODE_ENV === "production") await ready;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GET } from "@/app/api/health/route";
 import { overrideEnv } from "@/lib/env";
-import { dependencyWarnings } from "@/lib/health";
+import { bootDependencyWarnings, dependencyWarnings } from "@/lib/health";
 import { closeTestDb, testDbKinds, useTestDb, type TestDb } from "@/lib/test/db";
 import { call } from "@/lib/test/http";
 import { clusterEnv, freePortPair, startTestLocalnet, stopTestLocalnet, type TestLocalnet } from "@/lib/test/localnet";
@@ -45,6 +45,20 @@ describe.each(testDbKinds())("GET /api/health (%s)", (kind) => {
     expect(res.status).toBe(200);
     expect(res.json).toEqual({ status: "ok", database: true, dependencies: { database: { state: "up" }, rpc: { state: "up" }, model: { state: "up" } } });
   });
+
+  it("at boot, warns about a part only when a second look agrees it is missing", async () => {
+    const port = await freePortPair();
+    overrideEnv({ ...clusterEnv(net!.ln.info), UPSTREAM_URL: `http://127.0.0.1:${port}` });
+    const pending = bootDependencyWarnings();
+    const late = await startMockModel(port); // up while the first look's answer is being doubted
+    try {
+      expect(await pending).toEqual([]);
+    } finally {
+      await late.close();
+    }
+    overrideEnv({ ...clusterEnv(net!.ln.info), UPSTREAM_URL: `http://127.0.0.1:${port}` });
+    expect(await bootDependencyWarnings()).toEqual([`model: The model server at http://127.0.0.1:${port} does not answer.`]);
+  }, 30_000);
 
   it("reports a cluster without mints as unconfigured, and a model server that went away as down", async () => {
     const url = model!.url;
