@@ -41,10 +41,7 @@ export async function boot() {
     .then(async () => (await import("./health")).bootDependencyWarnings())
     .then((lines) => lines.forEach((line) => log.warn(line)))
     .catch(() => undefined);
-  // In development the first page compiles while the embedded database migrates (requests
-  // wait for it anyway); a production server opens only once its database is ready.
-  if (env().NODE_ENV === "production") await ready;
-  else ready.catch((err) => log.error({ err }, "starting the background jobs failed"));
+  await ready;
 
   let stopping = false;
   const shutdown = async (signal: string) => {
