@@ -22,6 +22,8 @@ const nextConfig = {
   // Lets several builds (e.g. parallel e2e runs) live side by side; the default is .next.
   distDir: process.env.NEXT_DIST_DIR || ".next",
   poweredByHeader: false,
+  // API routes write their own JSON access line (lib/http/handler.ts): Next's dev line would repeat it.
+  logging: { incomingRequests: { ignore: [/^\/(api|v1|agent)(\/|\?|$)/] } },
   serverExternalPackages: ["@electric-sql/pglite", "pino", "pg", "litesvm"],
   async headers() {
     return [

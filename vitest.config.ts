@@ -15,6 +15,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: "forks",
+    setupFiles: ["lib/test/quiet-bigint.ts"],
     // Access lines for thousands of test requests would drown the output; warnings still show.
     env: { LOG_LEVEL: "warn" },
   },

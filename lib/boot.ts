@@ -23,15 +23,25 @@ export async function boot() {
     throw err;
   }
   const log = logger();
-  try {
-    const db = await getDb();
-    log.info({ database: db.kind }, "database ready");
-  } catch (err) {
-    console.error(`Database: ${(err as Error).message}`);
-    process.exit(1);
-  }
-  const { startBackgroundJobs } = await import("./jobs");
-  await startBackgroundJobs();
+  const ready = (async () => {
+    try {
+      const db = await getDb();
+      log.info({ database: db.kind }, "database ready");
+    } catch (err) {
+      console.error(`Database: ${(err as Error).message}`);
+      process.exit(1);
+    }
+    const { startBackgroundJobs } = await import("./jobs");
+    await startBackgroundJobs();
+  })();
+  // A warning per missing part (no cluster, no mints, no model server): the server still
+  // starts, but says what will not work instead of reporting healthy. Not awaited: requests
+  // need not wait for a dependency the server can run without.
+  void ready
+    .then(async () => (await import("./health")).bootDependencyWarnings())
+    .then((lines) => lines.forEach((line) => log.warn(line)))
+    .catch(() => undefined);
+  await ready;
 
   let stopping = false;
   const shutdown = async (signal: string) => {

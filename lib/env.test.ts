@@ -41,4 +41,24 @@ describe("configuration", () => {
       "https://api.devnet.solana.com",
     );
   });
+
+  it("lists a missing APP_URL along with the invalid variables, all at once", () => {
+    const err = (() => {
+      try {
+        parseEnv({ NODE_ENV: "production", PORT: "abc", ROUTER_PRICE_USD: "-1", SOLANA_CLUSTER: "devnet" });
+      } catch (e) {
+        return e as EnvError;
+      }
+    })();
+    expect(err).toBeInstanceOf(EnvError);
+    expect(err!.problems.map((p) => p.split(":")[0]).sort()).toEqual(["APP_URL", "PORT", "ROUTER_PRICE_USD", "TREASURY_ADDRESS", "USDC_MINT"]);
+  });
+
+  it("checks ports are ports", () => {
+    for (const value of ["abc", "0", "70000", "3.5"]) {
+      expect(() => parseEnv({ PORT: value }), value).toThrow(/PORT: must be a port number/);
+    }
+    expect(() => parseEnv({ MODEL_PORT: "99999" })).toThrow(/MODEL_PORT: must be a port number/);
+    expect(parseEnv({ LOCALNET_PORT: "4810" }).MODEL_PORT).toBe(11435);
+  });
 });

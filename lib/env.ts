@@ -20,9 +20,12 @@ const base58Key = z
 const positiveInt = (fallback: number) =>
   z.coerce.number({ message: "must be a number" }).int("must be a whole number").positive("must be positive").default(fallback);
 
+const port = (fallback: number) =>
+  z.coerce.number({ message: "must be a port number" }).int("must be a port number").min(1, "must be a port number (1-65535)").max(65535, "must be a port number (1-65535)").default(fallback);
+
 const schema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
-  PORT: positiveInt(3000),
+  PORT: port(3000),
   APP_URL: optionalUrl,
   DATABASE_URL: z
     .string()
@@ -37,7 +40,8 @@ const schema = z.object({
   SOLANA_RPC_URL: optionalUrl,
   PUBLIC_SOLANA_RPC_URL: optionalUrl,
   SOLANA_COMMITMENT: z.enum(["confirmed", "finalized"]).default("confirmed"),
-  LOCALNET_PORT: positiveInt(8899),
+  LOCALNET_PORT: port(8899),
+  MODEL_PORT: port(11435),
   USDC_MINT: base58Key,
   ROUTER_MINT: base58Key,
   ROUTER_PRICE_USD: z.coerce
@@ -95,23 +99,27 @@ const DEFAULT_RPC: Record<Env["SOLANA_CLUSTER"], string> = {
   localnet: "",
 };
 
-export function parseEnv(source: Record<string, string | undefined>): Env {
-  const result = schema.safeParse(source);
-  if (!result.success) {
-    throw new EnvError(result.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`));
-  }
-  const e = result.data;
+/** Rules across variables, read from the raw values so they are reported along with any invalid ones. */
+function crossProblems(source: Record<string, string | undefined>): string[] {
+  const raw = (k: string) => source[k]?.trim() || undefined;
   const problems: string[] = [];
-  if (e.NODE_ENV === "production" && !e.APP_URL) problems.push("APP_URL: is required in production (the sign-in domain comes from it)");
-  if (e.SOLANA_CLUSTER !== "localnet") {
-    for (const k of ["USDC_MINT", "TREASURY_ADDRESS"] as const) {
-      if (!e[k]) problems.push(`${k}: is required when SOLANA_CLUSTER is ${e.SOLANA_CLUSTER}`);
-    }
+  if (raw("NODE_ENV") === "production" && !raw("APP_URL")) problems.push("APP_URL: is required in production (the sign-in domain comes from it)");
+  const cluster = raw("SOLANA_CLUSTER") ?? "localnet";
+  if (cluster === "devnet" || cluster === "mainnet-beta") {
+    for (const k of ["USDC_MINT", "TREASURY_ADDRESS"]) if (!raw(k)) problems.push(`${k}: is required when SOLANA_CLUSTER is ${cluster}`);
   }
-  if (e.X402_FACILITATOR === "cdp" && (!e.CDP_API_KEY_ID || !e.CDP_API_KEY_SECRET)) {
+  if (raw("X402_FACILITATOR") === "cdp" && (!raw("CDP_API_KEY_ID") || !raw("CDP_API_KEY_SECRET"))) {
     problems.push("CDP_API_KEY_ID/CDP_API_KEY_SECRET: are required when X402_FACILITATOR=cdp");
   }
-  if (problems.length) throw new EnvError(problems);
+  return problems;
+}
+
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const result = schema.safeParse(source);
+  // Every problem at once: the invalid variables and the missing ones.
+  const problems = [...(result.success ? [] : result.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`)), ...crossProblems(source)];
+  if (!result.success || problems.length) throw new EnvError(problems);
+  const e = result.data;
   const appUrl = e.APP_URL ?? `http://localhost:${e.PORT}`;
   const rpcUrl = e.SOLANA_RPC_URL ?? (DEFAULT_RPC[e.SOLANA_CLUSTER] || `http://127.0.0.1:${e.LOCALNET_PORT}`);
   // Browsers get their own endpoint: the server's may carry a provider's API key in its URL.

@@ -20,6 +20,7 @@ export const ERROR_STATUS = {
   payment_invalid: 402,
   bad_origin: 403,
   not_found: 404,
+  method_not_allowed: 405,
   too_many_keys: 409,
   payload_too_large: 413,
   deposit_invalid: 422,

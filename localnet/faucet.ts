@@ -7,7 +7,7 @@ import {
   getAssociatedTokenAddressSync,
   MINT_SIZE,
   TOKEN_PROGRAM_ID,
-} from "@solana/spl-token";
+} from "../lib/solana/spl";
 import { Keypair, LAMPORTS_PER_SOL, PublicKey, SystemProgram, Transaction, type TransactionInstruction } from "@solana/web3.js";
 import { describeTxError } from "./errors";
 import { b58encode, RpcError } from "./json";
@@ -97,7 +97,7 @@ export class Faucet {
     ];
     if (amount > 0n) {
       const authority = this.keys.mintAuthority.publicKey;
-      ixs.push(createMintToCheckedInstruction(mintPk, ata, authority, amount, info.decimals, [], programId));
+      ixs.push(createMintToCheckedInstruction(mintPk, ata, authority, amount, info.decimals, programId));
     }
     return this.send(ixs, amount > 0n ? [this.keys.mintAuthority] : []);
   }

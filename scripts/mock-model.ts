@@ -172,7 +172,10 @@ export function startMockModel(port = 0, opts: MockModelOptions = {}): Promise<M
       wait();
     });
 
-  return new Promise((resolve) => {
+  return new Promise((resolve, reject) => {
+    server.once("error", (err: NodeJS.ErrnoException) =>
+      reject(err.code === "EADDRINUSE" ? new Error(`Port ${port} for the stand-in model server is in use; set MODEL_PORT to a free port.`) : err),
+    );
     server.listen(port, "127.0.0.1", () => {
       const { port: p } = server.address() as AddressInfo;
       resolve({

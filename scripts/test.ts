@@ -18,9 +18,17 @@ function readJson(file: string): any {
   }
 }
 
+const only = process.argv[2];
+// The browser tests need Debian's Chromium (Playwright cannot download browsers here): say so
+// before a build and a server start are spent on it.
+const chromium = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+if (only !== "unit" && !fs.existsSync(chromium)) {
+  console.error(`Chromium not found at ${chromium}: apt-get install chromium (or set CHROMIUM_PATH; \`npm test -- unit\` runs the rest).`);
+  process.exit(1);
+}
+
 fs.rmSync("test-results", { recursive: true, force: true });
 fs.mkdirSync("test-results", { recursive: true });
-const only = process.argv[2];
 let passed = 0;
 let failed = 0;
 let broken = false;
@@ -39,7 +47,7 @@ if (only !== "e2e") {
 }
 
 if (only !== "unit") {
-  if (run("node_modules/.bin/next", ["build"]) !== 0) {
+  if (run("node_modules/.bin/next", ["build"], { ...process.env, NEXT_TELEMETRY_DISABLED: "1" }) !== 0) {
     console.error("next build failed");
     broken = true;
   } else {
@@ -52,5 +60,7 @@ if (only !== "unit") {
   }
 }
 
-console.log(`\n${passed} passed, ${failed} failed`);
+// Each database suite also runs on PostgreSQL only when TEST_DATABASE_URL is set.
+const skipped = only !== "e2e" && !process.env.TEST_DATABASE_URL ? " (PostgreSQL suites skipped: TEST_DATABASE_URL is not set)" : "";
+console.log(`\n${passed} passed, ${failed} failed${skipped}`);
 process.exit(failed > 0 || broken ? 1 : 0);

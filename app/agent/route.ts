@@ -2,6 +2,7 @@ import { AgentBody, runKeyCall } from "@/lib/gateway/agent";
 import { agentCalls } from "@/lib/gateway/agent-calls";
 import { agentRoute, readJson, json } from "@/lib/http/handler";
 import { BODY_LIMITS, readBodyBytes } from "@/lib/http/body";
+import { otherMethods } from "@/lib/http/fallback-routes";
 
 const MAX_BODY = BODY_LIMITS.agent;
 
@@ -34,3 +35,5 @@ export const POST = agentRoute(async (req, { caller, requestId }) => {
 });
 
 export const OPTIONS = agentRoute.preflight;
+
+export const { GET, HEAD, PUT, PATCH, DELETE } = otherMethods(["POST"]);

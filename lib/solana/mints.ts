@@ -1,5 +1,5 @@
 import "server-only";
-import { getAssociatedTokenAddressSync, TOKEN_2022_PROGRAM_ID, TOKEN_PROGRAM_ID } from "@solana/spl-token";
+import { getAssociatedTokenAddressSync, TOKEN_2022_PROGRAM_ID, TOKEN_PROGRAM_ID } from "@/lib/solana/spl";
 import { PublicKey } from "@solana/web3.js";
 import bs58 from "bs58";
 import { env } from "@/lib/env";

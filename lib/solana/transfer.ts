@@ -1,7 +1,7 @@
 // Builds the top-up payment in the Solana Pay layout (browser and tests): a Memo instruction,
 // then a TransferChecked from the payer's associated token account to the treasury's, with the
 // intent's reference appended as a read-only, non-signer key so the server can find it.
-import { createTransferCheckedInstruction, getAssociatedTokenAddressSync } from "@solana/spl-token";
+import { createTransferCheckedInstruction, getAssociatedTokenAddressSync } from "@/lib/solana/spl";
 import { PublicKey, Transaction, TransactionInstruction } from "@solana/web3.js";
 
 export const MEMO_PROGRAM_ID = new PublicKey("MemoSq4gqABAXKb96qnH8TysNcWxMyWCqXgDLGmfcHr");
@@ -34,7 +34,6 @@ export function topupInstructions(payer: PublicKey, topup: TopupPayment, program
     payer,
     BigInt(topup.amount),
     topup.decimals,
-    [],
     programId,
   );
   transfer.keys.push({ pubkey: new PublicKey(topup.reference), isSigner: false, isWritable: false });

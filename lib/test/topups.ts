@@ -1,5 +1,5 @@
 import { expect } from "vitest";
-import { createTransferCheckedInstruction, TOKEN_PROGRAM_ID } from "@solana/spl-token";
+import { createTransferCheckedInstruction, TOKEN_PROGRAM_ID } from "@/lib/solana/spl";
 import { PublicKey, type Keypair, type TransactionInstruction } from "@solana/web3.js";
 import { overrideEnv } from "@/lib/env";
 import { checkLedger } from "@/lib/billing/ledger-check";

@@ -3,7 +3,7 @@
 import nacl from "tweetnacl";
 import { createKeyPairSignerFromBytes, type KeyPairSigner } from "@solana/kit";
 import { Keypair, PublicKey } from "@solana/web3.js";
-import { getAssociatedTokenAddressSync, TOKEN_PROGRAM_ID } from "@solana/spl-token";
+import { getAssociatedTokenAddressSync, TOKEN_PROGRAM_ID } from "@/lib/solana/spl";
 import { x402Client } from "@x402/core/client";
 import { decodePaymentRequiredHeader, encodePaymentSignatureHeader } from "@x402/core/http";
 import type { PaymentPayload, PaymentRequired } from "@x402/core/types";

@@ -1,6 +1,7 @@
 import { createKey, listKeysWithMonthSpend } from "@/lib/keys/store";
 import { CreateKeyBody } from "@/lib/keys/schemas";
 import { json, readJson, sessionRoute } from "@/lib/http/handler";
+import { otherMethods } from "@/lib/http/fallback-routes";
 
 const NO_STORE = { "cache-control": "no-store" };
 
@@ -13,3 +14,5 @@ export const POST = sessionRoute(async (req, { session }) => {
   const created = await createKey(session.accountId, body);
   return json(created, { status: 201, headers: NO_STORE });
 });
+
+export const { PUT, PATCH, DELETE } = otherMethods(["GET", "POST"]);

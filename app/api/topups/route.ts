@@ -3,6 +3,7 @@ import { createTopup, listTopups } from "@/lib/billing/topups";
 import { AppError } from "@/lib/errors";
 import { json, readJson, readQuery, sessionRoute } from "@/lib/http/handler";
 import { TokenBuckets } from "@/lib/http/rate-limit";
+import { otherMethods } from "@/lib/http/fallback-routes";
 
 const NO_STORE = { "cache-control": "no-store" };
 // Each intent is a row and a fresh reference; a person needs a few a minute at most.
@@ -32,3 +33,5 @@ export const POST = sessionRoute(async (req, { session }) => {
   const topup = await createTopup(session.accountId, { token: body.token, creditMicro: BigInt(body.creditMicro) });
   return json({ topup }, { status: 201, headers: NO_STORE });
 });
+
+export const { PUT, PATCH, DELETE } = otherMethods(["GET", "POST"]);

@@ -1,6 +1,7 @@
 import { MODELS } from "@/lib/gateway/catalog";
 import { openAiModelList } from "@/lib/gateway/openai-models";
 import { publicRoute, json } from "@/lib/http/handler";
+import { otherMethods } from "@/lib/http/fallback-routes";
 
 const body = openAiModelList(MODELS);
 
@@ -18,3 +19,5 @@ export const OPTIONS = async (): Promise<Response> =>
       "access-control-max-age": "86400",
     },
   });
+
+export const { POST, PUT, PATCH, DELETE } = otherMethods(["GET"]);

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { json, readJson, sessionRoute } from "@/lib/http/handler";
 import { getLowBalanceSettings, setLowBalanceThreshold } from "@/lib/usage/low-balance";
+import { otherMethods } from "@/lib/http/fallback-routes";
 
 export const dynamic = "force-dynamic";
 
@@ -16,3 +17,5 @@ export const PATCH = sessionRoute(async (req, { session }) => {
   const body = await readJson(req, patchSchema);
   return json(await setLowBalanceThreshold(session.accountId, BigInt(body.lowBalanceThresholdMicro)));
 });
+
+export const { POST, PUT, DELETE } = otherMethods(["GET", "PATCH"]);

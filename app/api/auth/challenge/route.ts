@@ -2,6 +2,7 @@ import { z } from "zod";
 import { issueChallenge } from "@/lib/auth/sign-in";
 import { publicRoute, readQuery, json } from "@/lib/http/handler";
 import { clientIp, takeSignInToken } from "@/lib/http/rate-limit";
+import { otherMethods } from "@/lib/http/fallback-routes";
 
 const Query = z.object({
   address: z
@@ -17,3 +18,5 @@ export const GET = publicRoute(async (req) => {
   const { address } = readQuery(req, Query);
   return json({ input: await issueChallenge(address, clientIp(req)) }, { headers: { "cache-control": "no-store" } });
 });
+
+export const { POST, PUT, PATCH, DELETE } = otherMethods(["GET"]);

@@ -3,6 +3,7 @@ import { completeSignIn } from "@/lib/auth/sign-in";
 import { sessionCookie } from "@/lib/auth/session";
 import { publicRoute, readJson, json } from "@/lib/http/handler";
 import { takeSignInToken } from "@/lib/http/rate-limit";
+import { otherMethods } from "@/lib/http/fallback-routes";
 
 const b64 = (max: number) =>
   z
@@ -36,3 +37,5 @@ export const POST = publicRoute(async (req) => {
   );
   return json({ wallet: result.wallet }, { headers: { "set-cookie": sessionCookie(result.token, result.expiresAt), "cache-control": "no-store" } });
 });
+
+export const { GET, HEAD, PUT, PATCH, DELETE } = otherMethods(["POST"]);

@@ -4,6 +4,7 @@ import { jsonError } from "@/lib/http/errors";
 import { TokenBuckets } from "@/lib/http/rate-limit";
 import { chainConfig } from "@/lib/solana/config";
 import { requestTestTokens } from "@/lib/solana/dev-faucet";
+import { otherMethods } from "@/lib/http/fallback-routes";
 
 // Three requests, then one every 20 seconds, per account.
 const buckets = new TokenBuckets(1 / 20, 3);
@@ -17,3 +18,5 @@ const faucet = sessionRoute(async (_req, { session }) => {
 // Off localnet the route does not exist, for anyone, signed in or not.
 export const POST: typeof faucet = async (req, route) =>
   chainConfig().cluster === "localnet" ? faucet(req, route) : jsonError("not_found", "Not found.");
+
+export const { GET, HEAD, PUT, PATCH, DELETE } = otherMethods(["POST"]);

@@ -1,6 +1,7 @@
 import { revokeKey, updateKey } from "@/lib/keys/store";
 import { UpdateKeyBody } from "@/lib/keys/schemas";
 import { json, readJson, sessionRoute } from "@/lib/http/handler";
+import { otherMethods } from "@/lib/http/fallback-routes";
 
 const idParam = (params: Record<string, string | string[] | undefined>) => (typeof params.id === "string" ? params.id : "");
 
@@ -12,3 +13,5 @@ export const PATCH = sessionRoute(async (req, { session, params }) => {
   const body = await readJson(req, UpdateKeyBody);
   return json({ key: await updateKey(session.accountId, idParam(params), body) }, { headers: { "cache-control": "no-store" } });
 });
+
+export const { GET, HEAD, POST, PUT } = otherMethods(["PATCH", "DELETE"]);

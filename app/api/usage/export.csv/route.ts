@@ -1,6 +1,7 @@
 import { readQuery, sessionRoute } from "@/lib/http/handler";
 import { usageFiltersSchema } from "@/lib/usage/filters";
 import { csvFilename, usageCsvStream } from "@/lib/usage/csv";
+import { otherMethods } from "@/lib/http/fallback-routes";
 
 export const dynamic = "force-dynamic";
 
@@ -19,3 +20,5 @@ export const GET = sessionRoute(async (req, { session, log }) => {
     },
   });
 });
+
+export const { POST, PUT, PATCH, DELETE } = otherMethods(["GET"]);

@@ -4,6 +4,7 @@ import { confirmTopup } from "@/lib/billing/topup-credit";
 import { AppError } from "@/lib/errors";
 import { json, readJson, sessionRoute } from "@/lib/http/handler";
 import { TokenBuckets } from "@/lib/http/rate-limit";
+import { otherMethods } from "@/lib/http/fallback-routes";
 
 const NO_STORE = { "cache-control": "no-store" };
 
@@ -30,3 +31,5 @@ export const POST = sessionRoute(async (req, { session, params }) => {
   if (!result.credited) return json({ topup: result.topup }, { status: 202, headers: NO_STORE });
   return json({ topup: result.topup, balanceMicro: result.balanceMicro }, { headers: NO_STORE });
 });
+
+export const { GET, HEAD, PUT, PATCH, DELETE } = otherMethods(["POST"]);
