@@ -21,6 +21,7 @@ export const ERROR_STATUS = {
   bad_origin: 403,
   not_found: 404,
   too_many_keys: 409,
+  too_many_topups: 409,
   payload_too_large: 413,
   deposit_invalid: 422,
   rate_limited: 429,
