@@ -34,7 +34,7 @@ export interface ScanOptions {
 }
 
 const FAILED = "This transaction failed on chain, so nothing was transferred.";
-const ALREADY_CREDITED = "This transaction was already credited to another top-up.";
+export const ALREADY_CREDITED = "This transaction was already credited to another top-up.";
 
 async function creditedElsewhere(q: Queryable, row: TopupRow, sigs: RpcSignatureInfo[]): Promise<Set<string>> {
   if (!sigs.length) return new Set();

@@ -4,7 +4,7 @@ import { isAppError } from "@/lib/errors";
 import { logger } from "@/lib/log";
 import { chainConfig } from "@/lib/solana/config";
 import { treasuryTokenAccount } from "@/lib/solana/mints";
-import { scanReference, type ScanResult } from "./deposit-scan";
+import { ALREADY_CREDITED, scanReference, type ScanResult } from "./deposit-scan";
 import { creditTopup } from "./topup-credit";
 import type { TopupRow } from "./topups";
 
@@ -53,13 +53,13 @@ const SEEN_LANE = "SELECT * FROM topups WHERE status = 'pending' AND seen_at IS 
 const DUE_LANE =
   "SELECT * FROM topups WHERE status = 'pending' AND seen_at IS NULL AND next_check_at <= $2 ORDER BY next_check_at, created_at, id LIMIT $1 FOR UPDATE SKIP LOCKED";
 
-// Failures are logged when they change, not every pass: the last line logged per intent.
+// Failures are logged when they change, not every pass: the last failure logged per intent.
 const lastLogged = new Map<string, string>();
-function logOnce(id: string, line: string, fields: Record<string, unknown>) {
-  if (lastLogged.get(id) === line) return;
+function logOnce(id: string, line: string, why: string, fields: Record<string, unknown> = {}) {
+  if (lastLogged.get(id) === `${line}: ${why}`) return;
   if (lastLogged.size > 10_000) lastLogged.clear();
-  lastLogged.set(id, line);
-  logger().warn({ topupId: id, ...fields }, line);
+  lastLogged.set(id, `${line}: ${why}`);
+  logger().warn({ topupId: id, err: why, ...fields }, line);
 }
 
 async function mapLimit<T, R>(items: T[], limit: number, fn: (t: T) => Promise<R>): Promise<PromiseSettledResult<R>[]> {
@@ -106,7 +106,7 @@ async function tryCredit(row: TopupRow, scan: ScanResult, run: Run, report: Reco
   } catch (err) {
     const refused = isAppError(err) || (err as { code?: string })?.code === "23505";
     // Another intent holds this signature: this one is still unpaid. Logged once, as the cursor moves on.
-    logOnce(row.id, "reconciler could not credit", { signature, err: (err as Error).message });
+    logOnce(row.id, "reconciler could not credit", (err as Error).message, { signature });
     if (!refused) return { ...scan, payment: null, complete: false, fresh: true };
     return { ...scan, payment: null, cursor: signature, reason: (err as Error).message, complete: false, fresh: true };
   }
@@ -116,6 +116,8 @@ async function settle(q: Queryable, row: TopupRow, found: ScanResult, s: Setting
   let scan: ScanResult | null = found;
   if (scan.payment) scan = await tryCredit(row, scan, run, report);
   if (!scan) return;
+  // A payment credited to another intent, found by the scan before any attempt: the same failure.
+  if (scan.reason === ALREADY_CREDITED && row.failure_reason !== ALREADY_CREDITED) logOnce(row.id, "reconciler could not credit", scan.reason);
   const closesAt = new Date(row.expires_at).getTime() + s.graceMs;
   // Closed only once every signature naming the reference, up to now, was judged and none paid.
   if (scan.complete && s.now > closesAt) {
