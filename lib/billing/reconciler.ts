@@ -48,7 +48,9 @@ const NO_PAYMENT = "No payment arrived before this top-up expired.";
 // Lane 1: intents whose reference has signatures still to judge (or a payment that could not be
 // credited yet): looked at first, every pass. Lane 2: the rest, oldest due first, each backing off
 // after empty looks. Neither lane takes the newest first, so a flood of fresh intents queues
-// behind older ones instead of starving them, and each lane has its own batch.
+// behind older ones instead of starving them, and each lane has its own batch. A paid intent in
+// the due lane is therefore looked at within maxBackoffMs of its last look plus one turn through
+// the intents due before it (open intents / batchSize passes; at most 5 per account, see topups.ts).
 const SEEN_LANE = "SELECT * FROM topups WHERE status = 'pending' AND seen_at IS NOT NULL ORDER BY seen_at, id LIMIT $1 FOR UPDATE SKIP LOCKED";
 const DUE_LANE =
   "SELECT * FROM topups WHERE status = 'pending' AND seen_at IS NULL AND next_check_at <= $2 ORDER BY next_check_at, created_at, id LIMIT $1 FOR UPDATE SKIP LOCKED";
@@ -149,7 +151,7 @@ function settings(opts: ReconcilerOptions): Settings {
     graceMs: opts.graceMs ?? 2 * 60 * 1000,
     rpcTimeoutMs: opts.rpcTimeoutMs ?? 4000,
     backoffMs: opts.backoffMs ?? intervalMs,
-    maxBackoffMs: opts.maxBackoffMs ?? 10_000,
+    maxBackoffMs: opts.maxBackoffMs ?? 8_000,
     pageSize: opts.pageSize ?? 1000,
     maxFetches: opts.maxFetches ?? 50,
     now: opts.now ?? Date.now(),
