@@ -22,6 +22,7 @@ export const ERROR_STATUS = {
   not_found: 404,
   method_not_allowed: 405,
   too_many_keys: 409,
+  too_many_topups: 409,
   payload_too_large: 413,
   deposit_invalid: 422,
   rate_limited: 429,

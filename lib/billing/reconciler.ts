@@ -1,24 +1,34 @@
 import "server-only";
-import { getDb, type DbHandle, type Queryable } from "@/lib/db";
+import { getDb, type Queryable } from "@/lib/db";
+import { isAppError } from "@/lib/errors";
 import { logger } from "@/lib/log";
 import { chainConfig } from "@/lib/solana/config";
 import { treasuryTokenAccount } from "@/lib/solana/mints";
-import { getSignaturesForAddress, getTransaction } from "@/lib/solana/rpc";
-import { checkDeposit, type DepositVerdict } from "./deposit-verify";
-import { creditTopup, recordFailure } from "./topup-credit";
-import { expectationFor, type TopupRow } from "./topups";
+import { ALREADY_CREDITED, scanReference, type ScanResult } from "./deposit-scan";
+import { creditTopup } from "./topup-credit";
+import type { TopupRow } from "./topups";
 
 // Credits deposits nobody confirmed (a closed tab, a phone wallet paying the QR code) by asking
-// the chain for transactions that carry each pending intent's reference. Several instances can
-// share one PostgreSQL: each claims its batch with FOR UPDATE SKIP LOCKED, and crediting is
-// idempotent anyway. Intents are marked expired only after a last look finds no payment.
+// the chain for every transaction that carries each pending intent's reference. Several
+// instances can share one PostgreSQL: each claims its batch with FOR UPDATE SKIP LOCKED, and
+// crediting is idempotent anyway. Intents are marked expired only after a full scan past expiry
+// finds no payment.
 
 export interface ReconcilerOptions {
   intervalMs?: number;
+  /** Intents looked at per pass in each lane (seen, then due). */
   batchSize?: number;
   /** How long after expiry a payment sent in time may still show up before the intent is closed. */
   graceMs?: number;
   rpcTimeoutMs?: number;
+  /** Wait after the first look that found nothing; it doubles with each such look, up to maxBackoffMs. */
+  backoffMs?: number;
+  maxBackoffMs?: number;
+  /** Signatures per page and transactions fetched per intent per pass (see deposit-scan). */
+  pageSize?: number;
+  maxFetches?: number;
+  /** The pass's clock, for tests that count passes instead of waiting. */
+  now?: number;
 }
 
 export interface ReconcileReport {
@@ -29,38 +39,29 @@ export interface ReconcileReport {
   unreachable: number;
 }
 
-type OkVerdict = Extract<DepositVerdict, { ok: true }>;
-type Found = { row: TopupRow; signature: string; verdict: OkVerdict } | { row: TopupRow; reason: string | null };
+type Run = <T>(fn: (q: Queryable) => Promise<T>) => Promise<T>;
+type Settings = Required<Omit<ReconcilerOptions, "now">> & { now: number };
 
-const RECENT_MS = 2 * 60 * 1000;
-// Young intents are where payments are expected; older pending ones are looked at less often.
-const SLOW_EVERY_MS = 10_000;
 const CONCURRENCY = 8;
+const NO_PAYMENT = "No payment arrived before this top-up expired.";
 
-const lastLook = new Map<string, number>();
+// Lane 1: intents whose reference has signatures still to judge (or a payment that could not be
+// credited yet): looked at first, every pass. Lane 2: the rest, oldest due first, each backing off
+// after empty looks. Neither lane takes the newest first, so a flood of fresh intents queues
+// behind older ones instead of starving them, and each lane has its own batch. A paid intent in
+// the due lane is therefore looked at within maxBackoffMs of its last look plus one turn through
+// the intents due before it (open intents / batchSize passes; at most 5 per account, see topups.ts).
+const SEEN_LANE = "SELECT * FROM topups WHERE status = 'pending' AND seen_at IS NOT NULL ORDER BY seen_at, id LIMIT $1 FOR UPDATE SKIP LOCKED";
+const DUE_LANE =
+  "SELECT * FROM topups WHERE status = 'pending' AND seen_at IS NULL AND next_check_at <= $2 ORDER BY next_check_at, created_at, id LIMIT $1 FOR UPDATE SKIP LOCKED";
 
-function due(row: TopupRow, now: number, intervalMs: number, graceMs: number): boolean {
-  const created = new Date(row.created_at).getTime();
-  const expires = new Date(row.expires_at).getTime();
-  const every = now - created < RECENT_MS || now > expires + graceMs ? intervalMs : SLOW_EVERY_MS;
-  return now - (lastLook.get(row.id) ?? 0) >= every - 50;
-}
-
-/** Looks for a valid payment among the transactions that carry the intent's reference (oldest first). */
-async function inspect(row: TopupRow, timeoutMs: number): Promise<Found> {
-  const sigs = await getSignaturesForAddress(row.reference, { limit: 20, timeoutMs });
-  let reason: string | null = null;
-  const candidates = sigs.filter((s) => s.err === null || s.err === undefined).reverse();
-  if (!candidates.length) return { row, reason };
-  const expectation = await expectationFor(row, { timeoutMs });
-  for (const s of candidates) {
-    const tx = await getTransaction(s.signature, { timeoutMs });
-    if (!tx) continue;
-    const verdict = checkDeposit(tx, expectation);
-    if (verdict.ok) return { row, signature: s.signature, verdict };
-    reason = verdict.reason;
-  }
-  return { row, reason };
+// Failures are logged when they change, not every pass: the last failure logged per intent.
+const lastLogged = new Map<string, string>();
+function logOnce(id: string, line: string, why: string, fields: Record<string, unknown> = {}) {
+  if (lastLogged.get(id) === `${line}: ${why}`) return;
+  if (lastLogged.size > 10_000) lastLogged.clear();
+  lastLogged.set(id, `${line}: ${why}`);
+  logger().warn({ topupId: id, err: why, ...fields }, line);
 }
 
 async function mapLimit<T, R>(items: T[], limit: number, fn: (t: T) => Promise<R>): Promise<PromiseSettledResult<R>[]> {
@@ -93,76 +94,96 @@ async function inSavepoint<T>(tx: Queryable, fn: (q: Queryable) => Promise<T>): 
   }
 }
 
-async function settle(q: Queryable, found: Found, now: number, graceMs: number, report: ReconcileReport, run: <T>(fn: (q: Queryable) => Promise<T>) => Promise<T>) {
-  const { row } = found;
-  if ("signature" in found) {
-    try {
-      const r = await run((tx) => creditTopup(tx, row.id, found.signature, found.verdict));
-      if (r.applied) {
-        report.credited++;
-        logger().info({ topupId: row.id, signature: found.signature }, "deposit credited by the reconciler");
-      }
-      lastLook.delete(row.id);
-      return;
-    } catch (err) {
-      // Someone else credited this signature (another intent): this intent is still unpaid.
-      logger().warn({ topupId: row.id, err: (err as Error).message }, "reconciler could not credit");
+/** Credits the payment the scan found; a refusal is final for that signature, so the scan moves past it. */
+async function tryCredit(row: TopupRow, scan: ScanResult, run: Run, report: ReconcileReport): Promise<ScanResult | null> {
+  const { signature, verdict } = scan.payment!;
+  try {
+    const r = await run((tx) => creditTopup(tx, row.id, signature, verdict));
+    if (r.applied) {
+      report.credited++;
+      logger().info({ topupId: row.id, signature }, "deposit credited by the reconciler");
     }
-  }
-  if (now > new Date(row.expires_at).getTime() + graceMs) {
-    const reason = ("reason" in found && found.reason) || "No payment arrived before this top-up expired.";
-    const closed = await q.query("UPDATE topups SET status = 'expired', failure_reason = $2 WHERE id = $1 AND status = 'pending' RETURNING id", [row.id, reason]);
-    if (closed.length) report.expired++;
-    lastLook.delete(row.id);
-  } else if ("reason" in found && found.reason && found.reason !== row.failure_reason) {
-    await recordFailure(q, row.id, found.reason);
+    lastLogged.delete(row.id);
+    return null;
+  } catch (err) {
+    const refused = isAppError(err) || (err as { code?: string })?.code === "23505";
+    // Another intent holds this signature: this one is still unpaid. Logged once, as the cursor moves on.
+    logOnce(row.id, "reconciler could not credit", (err as Error).message, { signature });
+    if (!refused) return { ...scan, payment: null, complete: false, fresh: true };
+    return { ...scan, payment: null, cursor: signature, reason: (err as Error).message, complete: false, fresh: true };
   }
 }
 
-/** One pass over the pending intents that are due for a look. */
-export async function reconcileOnce(opts: ReconcilerOptions = {}): Promise<ReconcileReport> {
+async function settle(q: Queryable, row: TopupRow, found: ScanResult, s: Settings, report: ReconcileReport, run: Run) {
+  let scan: ScanResult | null = found;
+  if (scan.payment) scan = await tryCredit(row, scan, run, report);
+  if (!scan) return;
+  // A payment credited to another intent, found by the scan before any attempt: the same failure.
+  if (scan.reason === ALREADY_CREDITED && row.failure_reason !== ALREADY_CREDITED) logOnce(row.id, "reconciler could not credit", scan.reason);
+  const closesAt = new Date(row.expires_at).getTime() + s.graceMs;
+  // Closed only once every signature naming the reference, up to now, was judged and none paid.
+  if (scan.complete && s.now > closesAt) {
+    const closed = await q.query("UPDATE topups SET status = 'expired', failure_reason = $2 WHERE id = $1 AND status = 'pending' RETURNING id", [
+      row.id,
+      scan.reason ?? row.failure_reason ?? NO_PAYMENT,
+    ]);
+    if (closed.length) report.expired++;
+    lastLogged.delete(row.id);
+    return;
+  }
+  const attempts = scan.fresh ? 0 : row.check_attempts + 1;
+  const wait = Math.min(s.backoffMs * 2 ** Math.min(Math.max(attempts - 1, 0), 20), s.maxBackoffMs);
+  // Looked at again right after expiry plus grace at the latest, for the closing scan.
+  const next = scan.complete ? Math.min(s.now + wait, closesAt + 1) : s.now;
+  await q.query(
+    `UPDATE topups SET scan_cursor = $2, failure_reason = COALESCE($3, failure_reason), check_attempts = $4, next_check_at = $5,
+       seen_at = CASE WHEN $6::boolean THEN NULL ELSE COALESCE(seen_at, $7) END
+     WHERE id = $1 AND status = 'pending'`,
+    [row.id, scan.cursor, scan.reason, attempts, new Date(next), scan.complete, new Date(s.now)],
+  );
+}
+
+function settings(opts: ReconcilerOptions): Settings {
   const intervalMs = opts.intervalMs ?? 2000;
-  const graceMs = opts.graceMs ?? RECENT_MS;
-  const batchSize = opts.batchSize ?? 25;
-  const timeoutMs = opts.rpcTimeoutMs ?? 4000;
+  return {
+    intervalMs,
+    batchSize: opts.batchSize ?? 25,
+    graceMs: opts.graceMs ?? 2 * 60 * 1000,
+    rpcTimeoutMs: opts.rpcTimeoutMs ?? 4000,
+    backoffMs: opts.backoffMs ?? intervalMs,
+    maxBackoffMs: opts.maxBackoffMs ?? 8_000,
+    pageSize: opts.pageSize ?? 1000,
+    maxFetches: opts.maxFetches ?? 50,
+    now: opts.now ?? Date.now(),
+  };
+}
+
+/** One pass: the seen lane, then the due lane. */
+export async function reconcileOnce(opts: ReconcilerOptions = {}): Promise<ReconcileReport> {
+  const s = settings(opts);
   const report: ReconcileReport = { checked: 0, credited: 0, expired: 0, unreachable: 0 };
   const db = await getDb();
-  const now = Date.now();
-  const pending = await db.query<TopupRow>("SELECT * FROM topups WHERE status = 'pending' ORDER BY created_at DESC LIMIT 500");
-  const live = new Set(pending.map((r) => r.id));
-  for (const id of lastLook.keys()) if (!live.has(id)) lastLook.delete(id);
-  const dueIds = pending.filter((r) => due(r, now, intervalMs, graceMs)).slice(0, batchSize).map((r) => r.id);
-  if (!dueIds.length) return report;
-  for (const id of dueIds) lastLook.set(id, now);
-
-  const work = async (q: Queryable, rows: TopupRow[], run: <T>(fn: (q: Queryable) => Promise<T>) => Promise<T>) => {
-    const results = await mapLimit(rows, CONCURRENCY, (r) => inspect(r, timeoutMs));
-    for (const res of results) {
+  const work = async (q: Queryable, run: Run) => {
+    const rows = [...(await q.query<TopupRow>(SEEN_LANE, [s.batchSize])), ...(await q.query<TopupRow>(DUE_LANE, [s.batchSize, new Date(s.now)]))];
+    const scanOpts = { timeoutMs: s.rpcTimeoutMs, pageSize: s.pageSize, maxFetches: s.maxFetches };
+    const results = await mapLimit(rows, CONCURRENCY, (r) => scanReference(q, r, scanOpts));
+    for (const [i, res] of results.entries()) {
       if (res.status === "rejected") {
         report.unreachable++; // chain unreachable: look again next pass
         continue;
       }
       report.checked++;
-      await settle(q, res.value, now, graceMs, report, run);
+      await settle(q, rows[i]!, res.value, s, report, run);
     }
   };
-  await claimAndProcess(db, dueIds, work);
-  return report;
-}
-
-async function claimAndProcess(
-  db: DbHandle,
-  ids: string[],
-  work: (q: Queryable, rows: TopupRow[], run: <T>(fn: (q: Queryable) => Promise<T>) => Promise<T>) => Promise<void>,
-) {
-  const claimSql = "SELECT * FROM topups WHERE id = ANY($1::uuid[]) AND status = 'pending' FOR UPDATE SKIP LOCKED";
   if (db.kind === "postgres") {
     // Rows stay locked while their payments are looked up, so other instances skip them.
-    await db.transaction(async (tx) => work(tx, await tx.query<TopupRow>(claimSql, [ids]), (fn) => inSavepoint(tx, fn)));
+    await db.transaction((tx) => work(tx, (fn) => inSavepoint(tx, fn)));
   } else {
     // Embedded PGlite is one process (its directory is locked); a transaction would block every query during RPC calls.
-    await work(db, await db.query<TopupRow>(claimSql, [ids]), (fn) => db.transaction(fn));
+    await work(db, (fn) => db.transaction(fn));
   }
+  return report;
 }
 
 /** Starts the loop; stop() waits for a pass in progress, so shutdown never cuts a credit in half. */

@@ -17,6 +17,12 @@ export const MIN_TOPUP_MICRO = 1_000_000n;
 export const MAX_TOPUP_MICRO = 10_000_000_000n;
 /** How long an intent's amount (and for $ROUTER, its price) holds. */
 export const TOPUP_TTL_MS = 10 * 60 * 1000;
+/**
+ * Unexpired pending intents one account may hold. The dashboard needs one at a time (two when a
+ * user switches token or opens a second tab); 5 leaves room for that and retries, while the
+ * reconciler's work per account stays small: every open intent costs it a chain lookup per look.
+ */
+export const MAX_OPEN_TOPUPS = 5;
 
 export interface TopupRow {
   id: string;
@@ -35,6 +41,10 @@ export interface TopupRow {
   expires_at: Date | string;
   created_at: Date | string;
   credited_at: Date | string | null;
+  next_check_at: Date | string;
+  check_attempts: number;
+  seen_at: Date | string | null;
+  scan_cursor: string | null;
 }
 
 /** The contract's `topup` object. */
@@ -150,6 +160,21 @@ export async function expectationFor(row: TopupRow, opts: { timeoutMs?: number }
   };
 }
 
+/** Refuses a new intent past MAX_OPEN_TOPUPS; the account row is locked so concurrent creates count each other. */
+async function refuseOverOpenCap(tx: Queryable, accountId: string, now: Date): Promise<void> {
+  await tx.query("SELECT 1 FROM accounts WHERE id = $1 FOR UPDATE", [accountId]);
+  const [open] = await tx.query<{ n: number }>("SELECT count(*)::int AS n FROM topups WHERE account_id = $1 AND status = 'pending' AND expires_at > $2", [
+    accountId,
+    now,
+  ]);
+  if ((open?.n ?? 0) >= MAX_OPEN_TOPUPS) {
+    throw new AppError(
+      "too_many_topups",
+      `You have ${MAX_OPEN_TOPUPS} unpaid top-ups open. Pay one of them, or wait until one expires (${TOPUP_TTL_MS / 60_000} minutes after it was created).`,
+    );
+  }
+}
+
 export async function createTopup(accountId: string, input: { token: TopupToken; creditMicro: bigint }, now = new Date()): Promise<TopupView> {
   if (input.creditMicro < MIN_TOPUP_MICRO || input.creditMicro > MAX_TOPUP_MICRO) {
     throw new AppError("invalid_request", "creditMicro: a top-up must be between $1.00 and $10,000.00.");
@@ -160,26 +185,30 @@ export async function createTopup(accountId: string, input: { token: TopupToken;
   const amount = tokenAmountForCredit(input.creditMicro, priceUsd, ata.decimals);
   const id = randomUUID();
   const db = await getDb();
-  const [row] = await db.query<TopupRow>(
-    `INSERT INTO topups (id, account_id, token, mint, decimals, amount, credit_micro, price_usd, reference, memo, status, expires_at, created_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'pending', $11, $12) RETURNING *`,
-    [
-      id,
-      accountId,
-      input.token,
-      mint,
-      ata.decimals,
-      amount.toString(),
-      input.creditMicro.toString(),
-      priceUsd,
-      // A fresh key nobody holds: it only marks transactions as paying this intent.
-      Keypair.generate().publicKey.toBase58(),
-      `solrouter:topup:${id}`,
-      new Date(now.getTime() + TOPUP_TTL_MS),
-      now,
-    ],
-  );
-  return toView(row!);
+  const row = await db.transaction(async (tx) => {
+    await refuseOverOpenCap(tx, accountId, now);
+    const [inserted] = await tx.query<TopupRow>(
+      `INSERT INTO topups (id, account_id, token, mint, decimals, amount, credit_micro, price_usd, reference, memo, status, expires_at, created_at, next_check_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'pending', $11, $12, $12) RETURNING *`,
+      [
+        id,
+        accountId,
+        input.token,
+        mint,
+        ata.decimals,
+        amount.toString(),
+        input.creditMicro.toString(),
+        priceUsd,
+        // A fresh key nobody holds: it only marks transactions as paying this intent.
+        Keypair.generate().publicKey.toBase58(),
+        `solrouter:topup:${id}`,
+        new Date(now.getTime() + TOPUP_TTL_MS),
+        now,
+      ],
+    );
+    return inserted!;
+  });
+  return toView(row);
 }
 
 export async function listTopups(accountId: string, limit = 50): Promise<TopupView[]> {

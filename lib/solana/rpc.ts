@@ -91,12 +91,42 @@ export interface RpcSignatureInfo {
   blockTime: number | null;
 }
 
-export function getSignaturesForAddress(address: string, opts: { limit?: number; timeoutMs?: number } = {}): Promise<RpcSignatureInfo[]> {
-  return rpcCall<RpcSignatureInfo[]>(
-    "getSignaturesForAddress",
-    [address, { limit: opts.limit ?? 20, commitment: env().SOLANA_COMMITMENT }],
-    opts,
-  );
+export interface SignaturePageOptions {
+  limit?: number;
+  /** Only signatures older than this one (exclusive), to page backwards. */
+  before?: string;
+  /** Only signatures newer than this one (exclusive). */
+  until?: string;
+  timeoutMs?: number;
+}
+
+/** One page of signatures naming the address, newest first. */
+export function getSignaturesForAddress(address: string, opts: SignaturePageOptions = {}): Promise<RpcSignatureInfo[]> {
+  const config: Record<string, unknown> = { limit: opts.limit ?? 20, commitment: env().SOLANA_COMMITMENT };
+  if (opts.before) config.before = opts.before;
+  if (opts.until) config.until = opts.until;
+  return rpcCall<RpcSignatureInfo[]>("getSignaturesForAddress", [address, config], opts);
+}
+
+/**
+ * Every signature naming the address newer than `until` (all of them without it), newest first,
+ * paging backwards with `before`. `complete` is false when `maxPages` ran out first: the oldest
+ * ones are then still unread.
+ */
+export async function allSignaturesForAddress(
+  address: string,
+  opts: { until?: string; pageSize?: number; maxPages?: number; timeoutMs?: number } = {},
+): Promise<{ signatures: RpcSignatureInfo[]; complete: boolean }> {
+  const pageSize = opts.pageSize ?? 1000;
+  const out: RpcSignatureInfo[] = [];
+  let before: string | undefined;
+  for (let page = 0; page < (opts.maxPages ?? 20); page++) {
+    const got = await getSignaturesForAddress(address, { limit: pageSize, before, until: opts.until, timeoutMs: opts.timeoutMs });
+    out.push(...got);
+    if (got.length < pageSize) return { signatures: out, complete: true };
+    before = got[got.length - 1]!.signature;
+  }
+  return { signatures: out, complete: false };
 }
 
 export interface RpcAccount {

@@ -61,8 +61,19 @@ export const topups = pgTable(
     expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     creditedAt: timestamp("credited_at", { withTimezone: true }),
+    // The reconciler's schedule: when to look again, how many looks found nothing (the backoff).
+    nextCheckAt: timestamp("next_check_at", { withTimezone: true }).notNull().defaultNow(),
+    checkAttempts: integer("check_attempts").notNull().default(0),
+    // Set while signatures naming the reference wait to be judged: the lane verified first.
+    seenAt: timestamp("seen_at", { withTimezone: true }),
+    // The newest signature for the reference such that it and every older one were judged for good.
+    scanCursor: text("scan_cursor"),
   },
-  (t) => [index("topups_account_idx").on(t.accountId, t.createdAt), index("topups_pending_idx").on(t.status, t.expiresAt)],
+  (t) => [
+    index("topups_account_idx").on(t.accountId, t.createdAt),
+    index("topups_pending_idx").on(t.status, t.expiresAt),
+    index("topups_due_idx").on(t.status, t.nextCheckAt),
+  ],
 );
 
 export type LedgerKind = "topup" | "usage" | "adjustment";
