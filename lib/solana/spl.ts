@@ -23,7 +23,8 @@ const meta = (pubkey: PublicKey, isSigner: boolean, isWritable: boolean): Accoun
 function amountAndDecimals(tag: number, amount: bigint, decimals: number): Buffer {
   const data = Buffer.alloc(10);
   data.writeUInt8(tag, 0);
-  data.writeBigUInt64LE(amount, 1);
+  // Not Buffer.writeBigUInt64LE: the browser's Buffer polyfill lacks it (the Billing page builds this).
+  new DataView(data.buffer, data.byteOffset, data.byteLength).setBigUint64(1, amount, true);
   data.writeUInt8(decimals, 9);
   return data;
 }
