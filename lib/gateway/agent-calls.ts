@@ -3,18 +3,20 @@ import { env } from "@/lib/env";
 import { getDb } from "@/lib/db";
 import { AppError, isAppError } from "@/lib/errors";
 import { verifyInternalJwt } from "@/lib/jwt/verify";
+import { logger } from "@/lib/log";
 import {
-  markPaymentFailed,
+  failPaidCall,
   markPaymentSettled,
   paymentRequired,
   recordAcceptedPayment,
+  recordPaidUsage,
   settlePayment,
   verifyPaymentHeader,
   X402_MODEL_BUDGET_MS,
   type SettledPayment,
 } from "@/lib/x402";
 import { MODELS, type Model } from "./catalog";
-import { AgentBody, resolveModel, runPaidCall, runProductCall, x402Price, type AgentRequest, type AgentResponse } from "./agent";
+import { AgentBody, resolveModel, runPaidCall, runProductCall, x402Price, type AgentRequest, type AgentResponse, type PaidCallSteps } from "./agent";
 
 const resourceUrl = () => `${env().APP_URL}/agent`;
 
@@ -25,9 +27,9 @@ async function jwt(token: string, req: AgentRequest, requestId: string): Promise
 }
 
 /**
- * Keyless pay-per-call: verify the payment, persist it (replays are refused on every instance
- * from here on), run the model, and settle only after it succeeded — a failed call leaves the
- * payer whole. See lib/x402/README.md.
+ * Keyless pay-per-call: verify the payment for this body's quote, persist it (replays are
+ * refused on every instance from here on), run the model, record the usage in its own
+ * transaction, then settle; a failed settlement undoes the record. See lib/x402/README.md.
  */
 async function x402(header: string, req: AgentRequest, requestId: string): Promise<{ response: AgentResponse; paymentResponseHeader: string }> {
   const { model, maxTokens } = resolveModel(req);
@@ -37,21 +39,33 @@ async function x402(header: string, req: AgentRequest, requestId: string): Promi
   const db = await getDb();
   await recordAcceptedPayment(db, { ...verified, requestId });
   let settled: SettledPayment | undefined;
-  try {
-    const response = await runPaidCall(
-      verified.payer,
-      req,
-      requestId,
-      price,
-      async () => {
+  const steps: PaidCallSteps = {
+    async record(u) {
+      try {
+        await recordPaidUsage(db, verified.messageHash, { ...u, payer: verified.payer });
+      } catch (err) {
+        logger().warn({ err, messageHash: verified.messageHash }, "x402 usage could not be recorded; payment not settled");
+        throw new AppError("unavailable", "The call could not be recorded, so the payment was not collected. Please retry with a new payment.");
+      }
+    },
+    async pay() {
+      try {
         settled = await settlePayment(verified);
-        await markPaymentSettled(db, verified.messageHash, settled.transaction, settled.confirmed);
-      },
-      X402_MODEL_BUDGET_MS,
-    );
+      } catch (err) {
+        await failPaidCall(db, verified.messageHash);
+        throw err;
+      }
+      // Collected: the answer is owed even if this bookkeeping fails (recovery finishes it).
+      await markPaymentSettled(db, verified.messageHash, settled.transaction, settled.confirmed).catch((err: unknown) =>
+        logger().warn({ err, messageHash: verified.messageHash }, "x402 settled payment left settling"),
+      );
+    },
+  };
+  try {
+    const response = await runPaidCall(verified.payer, req, requestId, price, steps, X402_MODEL_BUDGET_MS);
     return { response, paymentResponseHeader: settled!.headerValue };
   } catch (err) {
-    if (!settled) await markPaymentFailed(db, verified.messageHash).catch(() => {});
+    if (!settled) await failPaidCall(db, verified.messageHash).catch(() => {});
     throw err;
   }
 }

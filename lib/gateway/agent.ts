@@ -155,16 +155,24 @@ export async function runProductCall(product: string, req: AgentRequest, request
   return { id: newCallId(), model: model.id, output: result.output, usage: { inputTokens: result.inputTokens, outputTokens: result.outputTokens }, costMicro: cost };
 }
 
+/** What the x402 tier does with a paid call once the model answered (agent-calls.ts). */
+export interface PaidCallSteps {
+  /** Durably records the call's usage at its price, before any money moves. */
+  record(usage: UsageRecord): Promise<void>;
+  /** Settles the payment on chain; on failure it undoes the record and throws. */
+  pay(): Promise<void>;
+}
+
 /**
- * A keyless call paid per call with x402. `pay` runs after the model succeeded (settlement);
- * a failed call is never settled, so the payer stays whole.
+ * A keyless call paid per call with x402: model → record → settle. A failed call is never
+ * settled, and a settled call always has its usage row, so the payer stays whole either way.
  */
 export async function runPaidCall(
   payer: string,
   req: AgentRequest,
   requestId: string,
   priceMicro: bigint,
-  pay: () => Promise<void>,
+  steps: PaidCallSteps,
   budgetMs: number,
 ): Promise<AgentResponse> {
   const rt = gateway();
@@ -178,7 +186,7 @@ export async function runPaidCall(
     await rt.batcher.submit({ usage: record(502) }).catch(() => {});
     throw err;
   }
-  await pay();
-  await rt.batcher.submit({ usage: record(200, result.inputTokens, result.outputTokens, priceMicro) });
+  await steps.record(record(200, result.inputTokens, result.outputTokens, priceMicro));
+  await steps.pay();
   return { id: newCallId(), model: model.id, output: result.output, usage: { inputTokens: result.inputTokens, outputTokens: result.outputTokens }, costMicro: priceMicro };
 }
