@@ -107,6 +107,8 @@ describe.each(testDbKinds())("x402 prices per request, context limits, settle or
   it("refuses the old flat price for a large body, without running the model or moving money", async () => {
     const flat = await post({}, undefined);
     expect(decodePaymentRequiredHeader(flat.headers.get("payment-required")!).accepts[0]!.amount).toBe(String(model.x402PriceMicro));
+    // Without a body the 402 states the minimum and how the price scales.
+    expect(flat.json.error.message).toMatch(/from 0\.001000 USDC.*prompt's UTF-8 bytes.*at least the model's x402PriceMicro.*Send the request's JSON body/);
     const header = await payer.pay(flat.headers.get("payment-required")!);
     const [calls, before, payerBefore] = [upstream.calls(), await treasuryBalance(), await tokenBalance(ln.info.rpcUrl, payer.address, usdc())];
     const res = await post({ "payment-signature": header }, large);

@@ -114,3 +114,11 @@ export async function recoverX402Payments(
   if (out.undecided.length) logger().warn({ undecided: out.undecided }, "x402 payments left settling need an operator");
   return out;
 }
+
+/** Runs recovery every few minutes on this instance (conditional updates: instances may overlap). */
+export function startX402Recovery(everyMs = X402_RECOVER_AFTER_MS / 2): { stop(): void } {
+  const run = () => void recoverX402Payments().catch((err: unknown) => logger().warn({ err }, "x402 recovery failed"));
+  const timer = setInterval(run, everyMs);
+  timer.unref();
+  return { stop: () => clearInterval(timer) };
+}
