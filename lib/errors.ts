@@ -3,6 +3,7 @@
 export const ERROR_STATUS = {
   invalid_request: 400,
   unknown_model: 400,
+  context_length_exceeded: 400,
   unauthenticated: 401,
   invalid_signature: 401,
   invalid_message: 401,

@@ -3,6 +3,7 @@ import { registerJob } from "@/lib/boot";
 import { listenForKeyInvalidations } from "@/lib/keys/resolve";
 import { gateway } from "@/lib/gateway/runtime";
 import { startReconciler } from "@/lib/billing/reconciler";
+import { startX402Recovery } from "@/lib/x402/settling";
 import { getDb } from "@/lib/db";
 import { logger } from "@/lib/log";
 
@@ -18,6 +19,8 @@ export async function startBackgroundJobs(): Promise<void> {
   registerJob({ stop: () => rt.stop() });
   // Deposits nobody confirmed (closed tab, Solana Pay from a phone) are credited within seconds.
   registerJob(startReconciler());
+  // x402 payments a dead instance left between recording and settling are finished or undone.
+  registerJob(startX402Recovery());
   // PGlite has no autovacuum, so its planner would never get statistics (usage queries then
   // sort whole accounts); PostgreSQL analyzes by itself.
   const db = await getDb();

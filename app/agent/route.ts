@@ -6,21 +6,20 @@ import { otherMethods } from "@/lib/http/fallback-routes";
 
 const MAX_BODY = BODY_LIMITS.agent;
 
-/** The model asked for, if the body says; x402 discovery probes send no body at all. */
-async function peekModel(req: Request): Promise<string | undefined> {
+/** The body as JSON, if it is; x402 discovery probes send no body at all. */
+async function peekBody(req: Request): Promise<unknown> {
   // Bounded like every body: an oversized one is a 413 even without credentials.
   const bytes = await readBodyBytes(req, MAX_BODY);
   try {
-    const model = (JSON.parse(new TextDecoder().decode(bytes)) as { model?: unknown })?.model;
-    return typeof model === "string" ? model : undefined;
+    return JSON.parse(new TextDecoder().decode(bytes)) as unknown;
   } catch {
     return undefined;
   }
 }
 
 export const POST = agentRoute(async (req, { caller, requestId }) => {
-  // Without credentials the answer is always the price list: 402 before any body validation.
-  if (caller.kind === "none") throw await agentCalls.paymentRequired(await peekModel(req));
+  // Without credentials: the 402 quotes this body's price (or the price list without one).
+  if (caller.kind === "none") throw await agentCalls.paymentRequired(await peekBody(req));
   const body = await readJson(req, AgentBody, MAX_BODY);
   switch (caller.kind) {
     case "key":

@@ -28,17 +28,43 @@ const DEFAULT_MAX_TOKENS = 1024;
 const TEMPLATE_TOKENS = 32;
 const TOUCH_EVERY_MS = 60_000;
 
+/**
+ * The model and output budget of a request, refused before any payment or reservation when the
+ * prompt (bytes as tokens, plus the template) and the output budget cannot fit the context.
+ */
 export function resolveModel(req: AgentRequest): { model: Model; maxTokens: number } {
   const model = findModel(req.model);
   if (!model) throw new AppError("unknown_model", `Unknown model "${req.model.slice(0, 100)}". See GET /api/models.`);
   const maxTokens = req.maxTokens ?? Math.min(DEFAULT_MAX_TOKENS, model.maxOutputTokens);
   if (maxTokens > model.maxOutputTokens) throw new AppError("invalid_request", `maxTokens must be at most ${model.maxOutputTokens} for ${model.id}.`);
+  const needed = inputTokenBound(req.prompt) + maxTokens;
+  if (needed > model.contextLength) {
+    throw new AppError(
+      "context_length_exceeded",
+      `This request needs up to ${needed} tokens (the prompt counted as one token per byte, plus ${maxTokens} of output), more than ${model.id}'s context of ${model.contextLength}. Shorten the prompt or lower maxTokens.`,
+    );
+  }
   return { model, maxTokens };
+}
+
+/** The most input tokens a prompt can become: a token is never shorter than a byte. */
+function inputTokenBound(prompt: string): number {
+  return Buffer.byteLength(prompt) + TEMPLATE_TOKENS;
 }
 
 /** The most a call can cost: the whole prompt as tokens plus every allowed output token. */
 export function maxCost(model: Model, prompt: string, maxTokens: number): bigint {
-  return costMicro(model, Buffer.byteLength(prompt) + TEMPLATE_TOKENS, maxTokens);
+  return costMicro(model, inputTokenBound(prompt), maxTokens);
+}
+
+/**
+ * What an x402 call costs, quoted from its body: what the key tier would reserve for it, and at
+ * least the model's x402PriceMicro (one on-chain settlement is not worth less).
+ */
+export function x402Price(model: Model, prompt: string, maxTokens: number): bigint {
+  const reserved = maxCost(model, prompt, maxTokens);
+  const floor = BigInt(model.x402PriceMicro);
+  return reserved > floor ? reserved : floor;
 }
 
 function newCallId() {
@@ -141,16 +167,24 @@ export async function runProductCall(product: string, req: AgentRequest, request
   return { id: newCallId(), model: model.id, output: result.output, usage: { inputTokens: result.inputTokens, outputTokens: result.outputTokens }, costMicro: cost };
 }
 
+/** What the x402 tier does with a paid call once the model answered (agent-calls.ts). */
+export interface PaidCallSteps {
+  /** Durably records the call's usage at its price, before any money moves. */
+  record(usage: UsageRecord): Promise<void>;
+  /** Settles the payment on chain; on failure it undoes the record and throws. */
+  pay(): Promise<void>;
+}
+
 /**
- * A keyless call paid per call with x402. `pay` runs after the model succeeded (settlement);
- * a failed call is never settled, so the payer stays whole.
+ * A keyless call paid per call with x402: model → record → settle. A failed call is never
+ * settled, and a settled call always has its usage row, so the payer stays whole either way.
  */
 export async function runPaidCall(
   payer: string,
   req: AgentRequest,
   requestId: string,
   priceMicro: bigint,
-  pay: () => Promise<void>,
+  steps: PaidCallSteps,
   budgetMs: number,
 ): Promise<AgentResponse> {
   const rt = gateway();
@@ -164,7 +198,7 @@ export async function runPaidCall(
     await rt.batcher.submit({ usage: record(502) }).catch(() => {});
     throw err;
   }
-  await pay();
-  await rt.batcher.submit({ usage: record(200, result.inputTokens, result.outputTokens, priceMicro) });
+  await steps.record(record(200, result.inputTokens, result.outputTokens, priceMicro));
+  await steps.pay();
   return { id: newCallId(), model: model.id, output: result.output, usage: { inputTokens: result.inputTokens, outputTokens: result.outputTokens }, costMicro: priceMicro };
 }

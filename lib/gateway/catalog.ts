@@ -1,5 +1,6 @@
-// The one catalogue of models we sell. Prices are integer micro-USD; the x402 price is a flat
-// per-call price that covers the model's maximum output.
+// The one catalogue of models we sell. Prices are integer micro-USD. x402PriceMicro is the
+// least an x402 call costs: each call is quoted from its body like the key tier's reservation
+// (maxCost in agent.ts) and never below this minimum (lib/x402/README.md).
 export interface Model {
   id: string;
   upstreamModel: string;
@@ -8,7 +9,8 @@ export interface Model {
   outputPriceMicroPerMTok: number;
   x402PriceMicro: number;
   maxOutputTokens: number;
-  contextTokens: number;
+  /** The model's context window in tokens: prompt (with its template) plus output must fit. */
+  contextLength: number;
 }
 
 export const MODELS: readonly Model[] = [
@@ -20,7 +22,7 @@ export const MODELS: readonly Model[] = [
     outputPriceMicroPerMTok: 200_000,
     x402PriceMicro: 1_000,
     maxOutputTokens: 4_096,
-    contextTokens: 131_072,
+    contextLength: 131_072,
   },
   {
     id: "gpt-oss:120b",
@@ -30,7 +32,7 @@ export const MODELS: readonly Model[] = [
     outputPriceMicroPerMTok: 600_000,
     x402PriceMicro: 3_000,
     maxOutputTokens: 4_096,
-    contextTokens: 131_072,
+    contextLength: 131_072,
   },
 ];
 
@@ -54,6 +56,6 @@ export function publicModel(m: Model) {
     outputPriceMicroPerMTok: m.outputPriceMicroPerMTok,
     x402PriceMicro: m.x402PriceMicro,
     maxOutputTokens: m.maxOutputTokens,
-    contextTokens: m.contextTokens,
+    contextLength: m.contextLength,
   };
 }

@@ -31,13 +31,20 @@ function instructions(resource: string, network: string, asset: string, payTo: s
 
 **No account? Pay per call with x402 (v2).** Call without credentials and you get
 \`402 payment_required\` with a \`PAYMENT-REQUIRED\` header (base64 JSON) holding one \`exact\`
-requirement: USDC (\`${asset}\`) on \`${network}\`, paid to \`${payTo}\`, for the model's flat price.
+requirement: USDC (\`${asset}\`) on \`${network}\`, paid to \`${payTo}\`, priced for that body.
 Sign the transfer with your Solana wallet (e.g. \`@x402/fetch\` with \`@x402/svm\`'s exact client
 scheme), then repeat the same request with the \`PAYMENT-SIGNATURE\` header. You need USDC, no SOL:
 our facilitator pays the network fee. You are charged only when the call succeeds; the answer
 carries a \`PAYMENT-RESPONSE\` header with the transaction. Each payment is accepted once.
 
-| model | price (USDC base units) | USD |
+**Price per call:** what a prepaid call would reserve for the body — the prompt's UTF-8 bytes
+plus 32 template tokens at the model's input price, plus \`maxTokens\` (default 1024) at its
+output price, per million tokens, rounded up to a whole base unit — and at least the minimum
+below. Send the body without credentials to get its exact price in the 402. Requests whose
+prompt bytes + 32 + \`maxTokens\` exceed the model's context are refused with 400
+\`context_length_exceeded\` before any payment.
+
+| model | minimum price (USDC base units) | USD |
 | --- | --- | --- |
 ${prices}
 
@@ -62,7 +69,7 @@ export async function discoveryDocument(appUrl: string): Promise<DiscoveryDocume
       {
         resource,
         method: "POST",
-        description: "One call to an LLM. The price depends on the model: each entry in accepts names its model.",
+        description: "One call to an LLM, priced per request from its body (prompt size and maxTokens); each entry in accepts names its model and states its minimum price.",
         mimeType: "application/json",
         accepts,
         input: { type: "http", method: "POST", bodyType: "json", body: agentBodySchema(), example: exampleBody() },

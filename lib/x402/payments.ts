@@ -6,7 +6,7 @@ import { AppError } from "@/lib/errors";
 // the facilitator's own dedupe lives in one process's memory), so every accepted payment is
 // written here, unique by its transaction's message hash, before the model runs.
 
-export type X402PaymentStatus = "accepted" | "settled" | "failed";
+export type X402PaymentStatus = "accepted" | "settling" | "settled" | "failed";
 
 export interface AcceptedPayment {
   messageHash: string;
@@ -31,7 +31,7 @@ export async function recordAcceptedPayment(q: Queryable, p: AcceptedPayment): P
 
 /**
  * Records the on-chain transaction. With confirmed = false (broadcast, confirmation still
- * pending) the row stays `accepted` with its transaction set, for an operator to reconcile.
+ * pending) the row keeps its status with its transaction set, for recovery to reconcile.
  */
 export async function markPaymentSettled(q: Queryable, messageHash: string, transaction: string, confirmed = true): Promise<void> {
   await q.query(
@@ -39,7 +39,7 @@ export async function markPaymentSettled(q: Queryable, messageHash: string, tran
         SET status = CASE WHEN $3 THEN 'settled' ELSE status END,
             transaction = $2,
             settled_at = CASE WHEN $3 THEN now() ELSE settled_at END
-      WHERE message_hash = $1 AND status = 'accepted'`,
+      WHERE message_hash = $1 AND status IN ('accepted', 'settling')`,
     [messageHash, transaction, confirmed],
   );
 }

@@ -48,7 +48,7 @@ export async function paymentRequirement(priceMicro: number | bigint, feePayer?:
  * `error` is the human-readable reason shown to x402 clients (e.g. why a payment was refused).
  */
 export async function paymentRequired(
-  modelPriceMicro: number,
+  modelPriceMicro: number | bigint,
   resourceUrl: string,
   description = "One call to a Solrouter LLM, paid in USDC",
   error = "Payment required",

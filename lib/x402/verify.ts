@@ -93,7 +93,7 @@ function refused(reason: string | undefined, fallback: string): AppError {
  * Throws AppError payment_invalid for anything the client got wrong (never a 5xx for garbage),
  * unavailable when a hosted facilitator cannot be reached.
  */
-export async function verifyPaymentHeader(headerValue: string, expectedPriceMicro: number, resourceUrl: string): Promise<VerifiedPayment> {
+export async function verifyPaymentHeader(headerValue: string, expectedPriceMicro: number | bigint, resourceUrl: string): Promise<VerifiedPayment> {
   const payload = decodeHeader(headerValue);
   const f = await getFacilitator();
   const ours = await paymentRequirement(expectedPriceMicro);
@@ -103,7 +103,7 @@ export async function verifyPaymentHeader(headerValue: string, expectedPriceMicr
   if (accepted.asset !== ours.asset) throw invalid(`The payment is not in our USDC mint (${ours.asset}).`);
   if (accepted.payTo !== ours.payTo) throw invalid(`The payment must go to our treasury (${ours.payTo}).`);
   if (accepted.amount !== priceToAtomic(expectedPriceMicro)) {
-    throw invalid(`The payment must be exactly ${ours.amount} USDC base units for this model.`);
+    throw invalid(`The payment must be exactly ${ours.amount} USDC base units: the price quoted for this request.`);
   }
   // A hosted facilitator may advertise several fee payers; any of its own is fine.
   const feePayer = accepted.extra?.feePayer;

@@ -73,6 +73,8 @@ describe("x402 requirements and discovery", () => {
     expect(res.headers.get("cache-control")).toMatch(/max-age/);
     expect(res.json).toMatchObject({ version: 1, resources: [RESOURCE] });
     expect(res.json.instructions).toContain("PAYMENT-SIGNATURE");
+    // The per-model amounts are minimums; the instructions say how a body's price scales.
+    expect(res.json.instructions).toMatch(/maxTokens[\s\S]*rounded up[\s\S]*at least the minimum[\s\S]*context_length_exceeded/);
     const [item] = res.json.items;
     expect(item).toMatchObject({ resource: RESOURCE, method: "POST" });
     expect(item.accepts.map((a: any) => [a.extra.model, a.amount, a.payTo, a.asset])).toEqual(MODELS.map((m) => [m.id, String(m.x402PriceMicro), treasury, usdc]));

@@ -53,9 +53,11 @@ describe("GET /v1/models over HTTP", () => {
 describe("contextLengthOf", () => {
   const base = MODELS[0]!;
   it("reads the catalogue's contextLength, else its contextTokens, else the default", () => {
-    expect(contextLengthOf({ ...base, contextLength: 8_192 } as Model)).toBe(8_192);
-    expect(contextLengthOf({ ...base, contextTokens: 32_768 } as Model)).toBe(32_768);
-    const { contextTokens: _, ...bare } = base as Model & { contextTokens?: number };
+    expect(base.contextLength).toBe(131_072);
+    expect(contextLengthOf(base)).toBe(base.contextLength);
+    expect(contextLengthOf({ ...base, contextLength: 8_192 })).toBe(8_192);
+    const { contextLength: _, ...bare } = base;
+    expect(contextLengthOf({ ...bare, contextTokens: 32_768 } as unknown as Model)).toBe(32_768);
     expect(contextLengthOf(bare as Model)).toBe(DEFAULT_CONTEXT_LENGTH);
   });
 });

@@ -59,8 +59,10 @@ export const x402Payments = pgTable("x402_payments", {
   payer: text("payer").notNull(),
   amount: bigint("amount", { mode: "bigint" }).notNull(),
   network: text("network").notNull(),
-  // accepted | settled | failed
+  // accepted | settling (usage recorded, settlement under way) | settled | failed
   status: text("status").notNull(),
+  // The usage_events row of the call, written before settlement (status settling).
+  usageId: bigint("usage_id", { mode: "bigint" }),
   transaction: text("transaction"),
   requestId: text("request_id"),
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),

@@ -69,7 +69,7 @@ export function Authentication({ origin }: { origin: string }) {
       <P>
         Call <C>POST /agent</C> without an <C>Authorization</C> header and it answers <C>402</C> with a <C>PAYMENT-REQUIRED</C> header: the price, the USDC
         mint and where to pay. An x402 client signs a USDC transfer for exactly that amount and repeats the call with a <C>PAYMENT-SIGNATURE</C> header; the
-        answer carries the receipt in <C>PAYMENT-RESPONSE</C>. Each model has a flat per-call x402 price. Nothing to sign up for: this suits agents that hold
+        answer carries the receipt in <C>PAYMENT-RESPONSE</C>. A call costs what a prepaid call would reserve for its body (prompt size and <C>maxTokens</C>), at least the model&apos;s x402 minimum. Nothing to sign up for: this suits agents that hold
         their own wallet. Machine-readable discovery lives at <a href="/.well-known/x402" className={link}>/.well-known/x402</a>.
       </P>
       <Code title="typescript">{`import { SolRouter } from "@solrouter/sdk";

@@ -133,18 +133,18 @@ export function ModelsSection() {
     <section>
       <Anchor id="models">Models and prices</Anchor>
       <P>
-        Prepaid calls are charged per token at the prices below. x402 calls pay one flat price per call, which covers the model&apos;s maximum output. The
+        Prepaid calls are charged per token at the prices below. x402 calls pay per call what a prepaid call would reserve (the prompt&apos;s bytes as tokens plus the requested maximum output), at least the price in the last column. The
         same list is served as JSON at <C>GET /api/models</C>.
       </P>
       <Table
         testId="models-table"
-        head={["Model", "Context", "Max output", "Input per 1M", "Output per 1M", "x402 per call"]}
+        head={["Model", "Context", "Max output", "Input per 1M", "Output per 1M", "x402 minimum per call"]}
         rows={MODELS.map((m) => [
           <span key="id">
             <C>{m.id}</C>
             <span className="muted block pt-1 text-xs">{m.label}</span>
           </span>,
-          <span key="c" className="tabular-nums">{m.contextTokens.toLocaleString("en")}</span>,
+          <span key="c" className="tabular-nums">{m.contextLength.toLocaleString("en")}</span>,
           <span key="o" className="tabular-nums">{m.maxOutputTokens.toLocaleString("en")}</span>,
           <span key="i" className="tabular-nums">{formatUsd(m.inputPriceMicroPerMTok, { precise: true })}</span>,
           <span key="u" className="tabular-nums">{formatUsd(m.outputPriceMicroPerMTok, { precise: true })}</span>,
