@@ -71,6 +71,10 @@ const schema = z.object({
   KEY_RATE_LIMIT_PER_MINUTE: positiveInt(600),
   KEY_RATE_LIMIT_BURST: positiveInt(60),
   SIGNIN_RATE_LIMIT_PER_MINUTE: positiveInt(30),
+  // How often an instance renews its hold rows, and how old they must be before another
+  // instance's sweeper releases them. The chaos suite shortens both to see pauses in seconds.
+  HOLD_HEARTBEAT_MS: positiveInt(10_000),
+  HOLD_STALE_MS: positiveInt(60_000),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
@@ -105,6 +109,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   if (e.X402_FACILITATOR === "cdp" && (!e.CDP_API_KEY_ID || !e.CDP_API_KEY_SECRET)) {
     problems.push("CDP_API_KEY_ID/CDP_API_KEY_SECRET: are required when X402_FACILITATOR=cdp");
   }
+  if (e.HOLD_STALE_MS < 3 * e.HOLD_HEARTBEAT_MS) problems.push("HOLD_STALE_MS: must be at least 3 × HOLD_HEARTBEAT_MS (a live instance must never look stale)");
   if (problems.length) throw new EnvError(problems);
   const appUrl = e.APP_URL ?? `http://localhost:${e.PORT}`;
   const rpcUrl = e.SOLANA_RPC_URL ?? (DEFAULT_RPC[e.SOLANA_CLUSTER] || `http://127.0.0.1:${e.LOCALNET_PORT}`);

@@ -9,8 +9,6 @@ import { accountHoldStore, heartbeat, keyCapHoldStore, sweepStaleHolds } from ".
 import { SettleBatcher } from "./settle-batch";
 
 const IDLE_RELEASE_MS = 3_000;
-const HEARTBEAT_MS = 10_000;
-const STALE_MS = 60_000;
 
 export interface GatewayRuntime {
   instanceId: string;
@@ -38,6 +36,7 @@ export function gateway(): GatewayRuntime {
   const balances = new HoldPool(accountHoldStore(instanceId), balanceChunk);
   const caps = new HoldPool(keyCapHoldStore(instanceId), capChunk);
   const log = logger();
+  const { HOLD_HEARTBEAT_MS: HEARTBEAT_MS, HOLD_STALE_MS: STALE_MS } = e;
   const timers = [
     setInterval(() => void balances.releaseIdle(IDLE_RELEASE_MS).catch((err) => log.warn({ err }, "releasing idle holds failed")), 1_000),
     setInterval(() => void caps.releaseIdle(IDLE_RELEASE_MS).catch(() => {}), 1_000),
