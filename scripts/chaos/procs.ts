@@ -1,4 +1,6 @@
 // Gateway instances as child processes (real SIGSTOP/SIGKILL), each with its own environment.
+// Node runs the server itself with tsx as a loader: the tsx CLI would put a wrapper process in
+// between, and a signal to the wrapper never reaches the server.
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 
@@ -18,7 +20,7 @@ export function instance(name: string, port: number, env: Record<string, string>
     alive: false,
     async start() {
       const log = fs.openSync(logFile, "a");
-      const child = spawn("node_modules/.bin/tsx", ["--conditions=react-server", "scripts/chaos/instance.ts"], {
+      const child = spawn(process.execPath, ["--import", "tsx", "--conditions=react-server", "scripts/chaos/instance.ts"], {
         stdio: ["ignore", log, log],
         env: { ...process.env, ...env, PORT: String(port), APP_URL: `http://127.0.0.1:${port}`, NODE_ENV: "production" },
       });
@@ -28,7 +30,7 @@ export function instance(name: string, port: number, env: Record<string, string>
         if (inst.proc === child) inst.alive = false;
       });
       for (let i = 0; i < 600; i++) {
-        if (!inst.alive) throw new Error(`${name} exited during start (see ${logFile})`);
+        if (!inst.alive || child.exitCode !== null) throw new Error(`${name} exited during start (see ${logFile})`);
         const ok = await fetch(`${inst.url}/api/health`).then((r) => r.ok, () => false);
         if (ok) return;
         await new Promise((r) => setTimeout(r, 200));

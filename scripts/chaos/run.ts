@@ -17,8 +17,8 @@ import { startMockModel } from "../mock-model";
 
 const short = process.argv.includes("--short");
 const cfg = short
-  ? { rounds: 1, pgUsers: 2, liteUsers: 1, floodUsers: 2, maxCalls: 1_500, heartbeatMs: 750, staleMs: 3_000, windowMs: 30_000 }
-  : { rounds: 3, pgUsers: 4, liteUsers: 2, floodUsers: 4, maxCalls: 20_000, heartbeatMs: 1_000, staleMs: 4_000, windowMs: 45_000 };
+  ? { rounds: 1, pgUsers: 2, liteUsers: 1, floodUsers: 2, maxCalls: 20_000, heartbeatMs: 750, staleMs: 3_000, windowMs: 30_000 }
+  : { rounds: 3, pgUsers: 4, liteUsers: 2, floodUsers: 4, maxCalls: 150_000, heartbeatMs: 1_000, staleMs: 4_000, windowMs: 45_000 };
 const started = Date.now();
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "solrouter-chaos-"));
 fs.chmodSync(dir, 0o777);
