@@ -61,4 +61,11 @@ describe("configuration", () => {
     expect(() => parseEnv({ MODEL_PORT: "99999" })).toThrow(/MODEL_PORT: must be a port number/);
     expect(parseEnv({ LOCALNET_PORT: "4810" }).MODEL_PORT).toBe(11435);
   });
+
+  it("hold timings default to today's 10 s / 60 s and a stale window must cover three heartbeats", () => {
+    expect(parseEnv({})).toMatchObject({ HOLD_HEARTBEAT_MS: 10_000, HOLD_STALE_MS: 60_000 });
+    expect(parseEnv({ HOLD_HEARTBEAT_MS: "1000", HOLD_STALE_MS: "4000" })).toMatchObject({ HOLD_HEARTBEAT_MS: 1_000, HOLD_STALE_MS: 4_000 });
+    expect(() => parseEnv({ HOLD_HEARTBEAT_MS: "2000", HOLD_STALE_MS: "5000" })).toThrow(/HOLD_STALE_MS: must be at least 3/);
+    expect(() => parseEnv({ HOLD_STALE_MS: "-1" })).toThrow(/HOLD_STALE_MS: must be positive/);
+  });
 });

@@ -81,6 +81,10 @@ const schema = z.object({
   // How many reverse proxies in front of the server append to X-Forwarded-For (0: none, the
   // client connects to us directly and only the socket's address is believed).
   TRUSTED_PROXIES: z.coerce.number({ message: "must be a number" }).int("must be a whole number").min(0, "must be 0 or more").max(10, "is implausibly many").default(0),
+  // How often an instance renews its hold rows, and how old they must be before another
+  // instance's sweeper releases them. The chaos suite shortens both to see pauses in seconds.
+  HOLD_HEARTBEAT_MS: positiveInt(10_000),
+  HOLD_STALE_MS: positiveInt(60_000),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
@@ -111,6 +115,9 @@ function crossProblems(source: Record<string, string | undefined>): string[] {
   if (raw("X402_FACILITATOR") === "cdp" && (!raw("CDP_API_KEY_ID") || !raw("CDP_API_KEY_SECRET"))) {
     problems.push("CDP_API_KEY_ID/CDP_API_KEY_SECRET: are required when X402_FACILITATOR=cdp");
   }
+  const heartbeat = Number(raw("HOLD_HEARTBEAT_MS") ?? 10_000);
+  const stale = Number(raw("HOLD_STALE_MS") ?? 60_000);
+  if (heartbeat > 0 && stale > 0 && stale < 3 * heartbeat) problems.push("HOLD_STALE_MS: must be at least 3 × HOLD_HEARTBEAT_MS (a live instance must never look stale)");
   return problems;
 }
 

@@ -1,5 +1,7 @@
 // `npm test`: unit and integration tests (Vitest; PGlite, plus PostgreSQL when TEST_DATABASE_URL
-// is set), then the production build, then the browser tests (Playwright in Debian's Chromium).
+// is set), the short chaos run (scripts/chaos: instances paused and killed, PostgreSQL restarted,
+// deposits flooded and buried; counted as one test), then the production build, then the browser
+// tests (Playwright in Debian's Chromium).
 // Ends with one plain summary line: "N passed, N failed".
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
@@ -44,6 +46,12 @@ if (only !== "e2e") {
   passed += report?.numPassedTests ?? 0;
   failed += report?.numFailedTests ?? 0;
   if (code !== 0 && !report?.numFailedTests) broken = true;
+}
+
+// Needs root or the postgres user for its private PostgreSQL cluster (port 4790); about 2 minutes.
+if (only !== "e2e" && process.env.SKIP_CHAOS !== "1") {
+  if (run("node_modules/.bin/tsx", ["--conditions=react-server", "scripts/chaos/run.ts", "--short"]) === 0) passed++;
+  else failed++;
 }
 
 if (only !== "unit") {

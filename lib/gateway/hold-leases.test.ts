@@ -9,7 +9,10 @@ import { checkLedger } from "@/lib/billing/ledger-check";
 import { generateApiKey } from "@/lib/keys/format";
 import { resetKeyCache } from "@/lib/keys/resolve";
 import { updateKey } from "@/lib/keys/store";
-import { createGateway, installGateway, resetGateway, STALE_MS, type GatewayRuntime } from "@/lib/gateway/runtime";
+import { createGateway, installGateway, resetGateway, type GatewayRuntime } from "@/lib/gateway/runtime";
+
+// The default stale window (HOLD_STALE_MS); the suite runs with the default configuration.
+const STALE_MS = 60_000;
 import { sweepStaleHolds } from "@/lib/gateway/hold-stores";
 import { startMockModel, type MockModel } from "@/scripts/mock-model";
 import { POST as agent } from "@/app/agent/route";

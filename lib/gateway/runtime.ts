@@ -9,15 +9,14 @@ import { accountHoldStore, keyCapHoldStore, sweepStaleHolds } from "./hold-store
 import { SettleBatcher } from "./settle-batch";
 
 const IDLE_RELEASE_MS = 3_000;
-const HEARTBEAT_MS = 10_000;
-/** The sweeper frees a hold whose row was not heartbeated for this long (database clock). */
-export const STALE_MS = 60_000;
 /**
- * An instance serves from a hold only until this long after the last heartbeat it sent that
- * succeeded (its own monotonic clock); then it re-validates first. The margin over nothing is
- * STALE_MS − this: clock-rate drift against the database and scheduling delays.
+ * The sweeper frees a hold whose row was not heartbeated for HOLD_STALE_MS (database clock;
+ * default 60 s, heartbeats every HOLD_HEARTBEAT_MS, default 10 s). An instance serves from a hold
+ * only until this share of the stale window after the last heartbeat it sent that succeeded (its
+ * own monotonic clock), then re-validates first; the rest (15 s by default) is the margin for
+ * clock-rate drift against the database and scheduling delays.
  */
-export const LEASE_MS = 45_000;
+const LEASE_SHARE = 0.75;
 
 export interface GatewayRuntime {
   instanceId: string;
@@ -57,8 +56,9 @@ export function createGateway(opts: GatewayOptions = {}): GatewayRuntime {
   const clock = opts.clock ?? (() => performance.now());
   const e = env();
   const log = logger();
+  const { HOLD_HEARTBEAT_MS: HEARTBEAT_MS, HOLD_STALE_MS: STALE_MS } = e;
   const counters = newHoldCounters();
-  const pool = { clock, leaseMs: LEASE_MS, counters, warn: (o: Record<string, unknown>, msg: string) => log.warn({ instanceId, ...o }, msg) };
+  const pool = { clock, leaseMs: STALE_MS * LEASE_SHARE, counters, warn: (o: Record<string, unknown>, msg: string) => log.warn({ instanceId, ...o }, msg) };
   const balances = new HoldPool(accountHoldStore(instanceId), balanceChunk, pool);
   const caps = new HoldPool(keyCapHoldStore(instanceId), capChunk, pool);
   const runtime: GatewayRuntime = {
