@@ -54,9 +54,10 @@ export function clusterEnv(info: LocalnetInfo): Record<string, string> {
   return { SOLANA_CLUSTER: "localnet", SOLANA_RPC_URL: info.rpcUrl, USDC_MINT: info.usdcMint, ROUTER_MINT: info.routerMint, TREASURY_ADDRESS: info.treasury };
 }
 
-export async function startTestLocalnet(): Promise<TestLocalnet> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "solrouter-topups-"));
-  const port = await freePortPair();
+/** A local cluster in its own folder; the chaos suite passes its own port and folder. */
+export async function startTestLocalnet(opts: { port?: number; dataDir?: string } = {}): Promise<TestLocalnet> {
+  const dataDir = opts.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), "solrouter-topups-"));
+  const port = opts.port ?? (await freePortPair());
   let ln = await spawnLocalnet({ port, dataDir: path.join(dataDir, "localnet"), quiet: true });
   const info = ln.info;
   const conn = new Connection(info.rpcUrl, { commitment: "confirmed", wsEndpoint: info.wsUrl });

@@ -10,10 +10,22 @@ type Handler = (req: Request, route: { params: Promise<Record<string, string>> }
  * the answer is streamed back, and a body that errors mid-way destroys the socket as Next's
  * pipeToNodeResponse does.
  */
-export async function serveRoutes(routes: Record<string, Partial<Record<string, Handler>>>) {
+export async function serveRoutes(routes: Record<string, Partial<Record<string, Handler>>>, opts: { port?: number } = {}) {
+  // Keys are paths as in app/: "/api/topups/[id]/confirm" matches any id and passes it as params.id.
+  const patterns = Object.entries(routes).map(([p, methods]) => ({
+    re: new RegExp(`^${p.replace(/\[(\w+)\]/g, "(?<$1>[^/]+)")}$`),
+    methods,
+  }));
+  const find = (pathname: string, method: string) => {
+    for (const { re, methods } of patterns) {
+      const m = re.exec(pathname);
+      if (m) return { handler: methods[method], params: { ...m.groups } };
+    }
+    return { handler: undefined, params: {} };
+  };
   const server = http.createServer(async (req, res) => {
     const url = new URL(req.url ?? "/", `http://${req.headers.host}`);
-    const handler = routes[url.pathname]?.[req.method ?? "GET"];
+    const { handler, params } = find(url.pathname, req.method ?? "GET");
     if (!handler) {
       res.writeHead(404, { "content-type": "application/json" }).end('{"error":{"code":"not_found","message":"Not found."}}');
       return;
@@ -26,7 +38,11 @@ export async function serveRoutes(routes: Record<string, Partial<Record<string, 
     const gone = new AbortController();
     res.on("close", () => !res.writableFinished && gone.abort());
     const init = { method: req.method, headers, body: hasBody ? (req as unknown as ReadableStream) : undefined, duplex: "half", signal: gone.signal } as RequestInit;
-    const response = await handler(new Request(url, init), { params: Promise.resolve({}) });
+    const response = await handler(new Request(url, init), { params: Promise.resolve(params) }).catch((err: unknown) => {
+      // The route wrappers answer every error themselves; anything else is a bug, answered as Next would.
+      console.error("serveRoutes: unhandled", err);
+      return new Response('{"error":{"code":"internal","message":"Internal error."}}', { status: 500, headers: { "content-type": "application/json" } });
+    });
     const out: Record<string, string | string[]> = Object.fromEntries(response.headers);
     if (response.headers.getSetCookie().length) out["set-cookie"] = response.headers.getSetCookie();
     res.writeHead(response.status, out);
@@ -35,7 +51,7 @@ export async function serveRoutes(routes: Record<string, Partial<Record<string, 
     body.on("error", (err) => res.destroy(err)).pipe(res);
     gone.signal.addEventListener("abort", () => body.destroy(), { once: true });
   });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  await new Promise<void>((r) => server.listen(opts.port ?? 0, "127.0.0.1", r));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,

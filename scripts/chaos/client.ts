@@ -6,7 +6,7 @@ import { Keypair, PublicKey, SystemProgram, type TransactionInstruction } from "
 import { TOKEN_PROGRAM_ID } from "@solana/spl-token";
 import { createSignInMessageText, type SignInInput } from "@/lib/auth/siws-message";
 import { topupInstructions, memoInstruction, type TopupPayment } from "@/lib/solana/transfer";
-import type { Chain } from "./chain";
+import type { TestLocalnet as Chain } from "@/lib/test/localnet";
 
 const b64 = (b: Uint8Array) => Buffer.from(b).toString("base64");
 

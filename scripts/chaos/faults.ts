@@ -1,6 +1,6 @@
 // The faults the chaos run injects, one function per scenario, each leaving the stack running.
 import { confirmPath, intent, junk, pay, req, type User } from "./client";
-import type { Chain } from "./chain";
+import type { TestLocalnet as Chain } from "@/lib/test/localnet";
 import type { PrivatePg } from "./pg";
 import type { Instance } from "./procs";
 import { phase } from "./load";

@@ -7,7 +7,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { startPrivatePg } from "./pg";
-import { startChain } from "./chain";
+import { startTestLocalnet } from "@/lib/test/localnet";
 import { instance, stopInstance, type Instance } from "./procs";
 import { createKey, signIn, type User } from "./client";
 import { newStats, phase, runLoad } from "./load";
@@ -26,7 +26,7 @@ const log = (m: string) => console.log(`[chaos +${((Date.now() - started) / 1000
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const pg = startPrivatePg(dir, 4790);
-const chain = await startChain(dir, 4700);
+const chain = await startTestLocalnet({ port: 4700, dataDir: dir });
 const model = await startMockModel(4702);
 const common = {
   ...chain.env,
