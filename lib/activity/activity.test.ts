@@ -35,8 +35,9 @@ async function signIn(kp = nacl.sign.keyPair(), tamper = false) {
   const msg = new TextEncoder().encode(createSignInMessageText({ ...input, address }));
   const sig = nacl.sign.detached(msg, kp.secretKey);
   if (tamper) sig[0]! ^= 1;
-  const res = await from(verify, { body: { output: { account: { address, publicKey: b64(kp.publicKey) }, signedMessage: b64(msg), signature: b64(sig) } } });
-  return { res, kp, address };
+  const body = { output: { account: { address, publicKey: b64(kp.publicKey) }, signedMessage: b64(msg), signature: b64(sig) } };
+  const res = await from(verify, { body });
+  return { res, kp, address, body };
 }
 
 describe.each(testDbKinds())("activity log and sessions (%s)", (kind) => {
@@ -61,10 +62,13 @@ describe.each(testDbKinds())("activity log and sessions (%s)", (kind) => {
     expect(bad.res.status).toBe(401);
     expect(await allEvents()).toBe(before);
 
-    const { res, address } = await signIn();
+    const { res, address, body } = await signIn();
     expect(res.status).toBe(200);
     const accountId = await accountOf(address);
     expect(await events(accountId)).toEqual([{ kind: "signed_in", ip: IP, user_agent: UA, details: {} }]);
+    // A replayed signature loses the nonce race: no session, no second event.
+    expect((await from(verify, { body })).json.error.code).toBe("nonce_used");
+    expect(await events(accountId)).toHaveLength(1);
     const [session] = await db.query("SELECT ip, user_agent FROM sessions WHERE account_id = $1", [accountId]);
     expect(session).toEqual({ ip: IP, user_agent: UA });
 
