@@ -2,6 +2,7 @@ import "server-only";
 import { env } from "@/lib/env";
 import { getDb, type Queryable } from "@/lib/db";
 import { randomToken, sha256Hex } from "@/lib/crypto/random";
+import { recordActivity, type RequestOrigin } from "@/lib/activity/events";
 
 // On https the cookie is `__Host-sr_session`: browsers accept that name only with Secure,
 // Path=/ and no Domain, and only from this exact https origin, so no sibling subdomain and no
@@ -52,10 +53,13 @@ export async function findSession(token: string | undefined, now = new Date()): 
   return { accountId: row.account_id, wallet: row.wallet, tokenHash };
 }
 
-export async function deleteSession(token: string | undefined): Promise<void> {
+export async function deleteSession(token: string | undefined, origin: RequestOrigin = {}): Promise<void> {
   if (!token) return;
   const db = await getDb();
-  await db.query("DELETE FROM sessions WHERE token_hash = $1", [sha256Hex(token)]);
+  await db.transaction(async (tx) => {
+    const [gone] = await tx.query<{ account_id: string }>("DELETE FROM sessions WHERE token_hash = $1 RETURNING account_id", [sha256Hex(token)]);
+    if (gone) await recordActivity(tx, { accountId: gone.account_id, kind: "signed_out", ...origin });
+  });
 }
 
 const onHttps = () => env().APP_URL.startsWith("https:");

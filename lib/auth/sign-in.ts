@@ -6,6 +6,7 @@ import { randomBase62 } from "@/lib/crypto/random";
 import type { SignInInput } from "./siws-message";
 import { extractNonce, verifySignInOutput } from "./siws-verify";
 import { mintSessionToken } from "./session";
+import { clipUserAgent, recordActivity } from "@/lib/activity/events";
 
 const CHALLENGE_TTL_MS = 10 * 60 * 1000;
 const STATEMENT = "Sign in to Solrouter. This request will not trigger a blockchain transaction or cost any fees.";
@@ -70,7 +71,7 @@ export interface SignInOutputBytes {
 }
 
 /** Verifies a signed SIWS message against the stored challenge and opens a session. */
-export async function completeSignIn(out: SignInOutputBytes, userAgent: string | null, now = new Date()) {
+export async function completeSignIn(out: SignInOutputBytes, userAgent: string | null, now = new Date(), ip: string | null = null) {
   let text: string;
   try {
     text = new TextDecoder("utf-8", { fatal: true }).decode(out.signedMessage);
@@ -99,20 +100,24 @@ export async function completeSignIn(out: SignInOutputBytes, userAgent: string |
   });
   if (!verdict.ok) throw new AppError(verdict.code, MESSAGES[verdict.code]);
 
-  // One statement, atomic on its own: spending the nonce is the single point where concurrent
-  // requests with one nonce race, and only the winner gets an account row and a session.
+  // One statement: spending the nonce is the single point where concurrent requests with one
+  // nonce race, and only the winner gets an account row, a session and a "signed in" event.
   const session = mintSessionToken(now);
-  const [row] = await db.query<{ account_id: string }>(
-    `WITH spent AS (
+  const row = await db.transaction(async (tx) => {
+    const [won] = await tx.query<{ account_id: string }>(
+      `WITH spent AS (
        UPDATE signin_challenges SET used_at = $2 WHERE nonce = $1 AND used_at IS NULL RETURNING nonce
      ), account AS (
        INSERT INTO accounts (wallet) SELECT $3 FROM spent
        ON CONFLICT (wallet) DO UPDATE SET wallet = EXCLUDED.wallet RETURNING id
      )
-     INSERT INTO sessions (token_hash, account_id, expires_at, created_at, last_seen_at, user_agent)
-     SELECT $4, id, $5, $2, $2, $6 FROM account RETURNING account_id`,
-    [nonce, now, verdict.address, session.tokenHash, session.expiresAt, userAgent?.slice(0, 512) ?? null],
-  );
+     INSERT INTO sessions (token_hash, account_id, expires_at, created_at, last_seen_at, user_agent, ip)
+     SELECT $4, id, $5, $2, $2, $6, $7 FROM account RETURNING account_id`,
+      [nonce, now, verdict.address, session.tokenHash, session.expiresAt, clipUserAgent(userAgent), ip],
+    );
+    if (won) await recordActivity(tx, { accountId: won.account_id, kind: "signed_in", ip, userAgent });
+    return won;
+  });
   if (!row) throw new AppError("nonce_used", "This sign-in request was already used. Start again.");
   return { wallet: verdict.address, accountId: row.account_id, token: session.token, expiresAt: session.expiresAt };
 }

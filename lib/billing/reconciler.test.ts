@@ -74,6 +74,15 @@ describe.each(testDbKinds())("deposit reconciler (%s)", (kind) => {
     }
     const listed = await call(list, { cookie: a.cookie });
     expect(listed.json.topups.map((t: TopupView) => t.status)).toEqual(["pending", "credited", "credited"]);
+    // One activity event per credit, with no address: the reconciler has no request.
+    const events = await db.query<{ kind: string; ip: string | null; user_agent: string | null; details: { topupId: string } }>(
+      "SELECT kind, ip, user_agent, details FROM activity_events WHERE account_id = $1 ORDER BY id",
+      [a.accountId],
+    );
+    expect(events.map((e) => [e.kind, e.ip, e.user_agent, e.details.topupId])).toEqual([
+      ["topup_credited", null, null, usdc.id],
+      ["topup_credited", null, null, router.id],
+    ]);
   });
 
   it("credits each deposit once when several reconcilers (instances) run at once", async () => {

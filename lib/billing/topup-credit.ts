@@ -4,6 +4,7 @@ import { AppError } from "@/lib/errors";
 import { applyLedgerEntry } from "./ledger";
 import { fetchAndCheckDeposit, type DepositVerdict } from "./deposit-verify";
 import { chainError, expectationFor, ownedTopup, toView, type TopupRow, type TopupView } from "./topups";
+import { recordActivity, type RequestOrigin } from "@/lib/activity/events";
 
 export type ConfirmResult = { credited: true; topup: TopupView; balanceMicro: bigint } | { credited: false; topup: TopupView };
 
@@ -28,6 +29,7 @@ export async function creditTopup(
   id: string,
   signature: string,
   verdict: Extract<DepositVerdict, { ok: true }>,
+  origin: RequestOrigin = {},
 ): Promise<{ applied: boolean; row: TopupRow; balanceMicro: bigint }> {
   const [row] = await tx.query<TopupRow>("SELECT * FROM topups WHERE id = $1 FOR UPDATE", [id]);
   if (!row) throw new AppError("not_found", "Top-up not found.");
@@ -50,14 +52,20 @@ export async function creditTopup(
   });
   // The signature column is unique, so the ledger reference can only exist if the books were edited by hand.
   if (!entry.applied) throw new Error(`ledger entry topup:${signature} exists without a credited top-up`);
+  await recordActivity(tx, {
+    accountId: row.account_id,
+    kind: "topup_credited",
+    ...origin,
+    details: { topupId: id, token: row.token, creditMicro: BigInt(row.credit_micro).toString(), signature },
+  });
   return { applied: true, row: credited!, balanceMicro: entry.balanceMicro };
 }
 
 /** creditTopup in its own transaction, with a concurrent double use of the signature answered as invalid. */
-export async function creditInTransaction(id: string, signature: string, verdict: Extract<DepositVerdict, { ok: true }>) {
+export async function creditInTransaction(id: string, signature: string, verdict: Extract<DepositVerdict, { ok: true }>, origin: RequestOrigin = {}) {
   const db = await getDb();
   try {
-    return await db.transaction((tx) => creditTopup(tx, id, signature, verdict));
+    return await db.transaction((tx) => creditTopup(tx, id, signature, verdict, origin));
   } catch (err) {
     if (isUniqueViolation(err)) throw new AppError("deposit_invalid", ALREADY_CREDITED);
     throw err;
@@ -70,7 +78,7 @@ export async function recordFailure(q: Queryable, id: string, reason: string): P
 }
 
 /** POST /api/topups/{id}/confirm: verify the named transaction against the intent and credit it once. */
-export async function confirmTopup(accountId: string, id: string, signature: string): Promise<ConfirmResult> {
+export async function confirmTopup(accountId: string, id: string, signature: string, origin: RequestOrigin = {}): Promise<ConfirmResult> {
   const db = await getDb();
   const row = await ownedTopup(db, accountId, id);
   if (row.status === "credited") {
@@ -90,6 +98,6 @@ export async function confirmTopup(accountId: string, id: string, signature: str
     await recordFailure(db, id, verdict.reason);
     throw new AppError("deposit_invalid", verdict.reason);
   }
-  const done = await creditInTransaction(id, signature, verdict);
+  const done = await creditInTransaction(id, signature, verdict, origin);
   return { credited: true, topup: toView(done.row), balanceMicro: done.balanceMicro };
 }

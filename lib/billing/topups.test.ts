@@ -98,6 +98,9 @@ describe.each(testDbKinds())("top-ups against the local cluster (%s)", (kind) =>
     expect(await balance(a.cookie)).toBe(5_000_000);
     const entries = await db.query<{ amount_micro: string; kind: string }>("SELECT amount_micro, kind FROM ledger_entries WHERE reference = $1", [`topup:${sig}`]);
     expect(entries.map((e) => [BigInt(e.amount_micro), e.kind])).toEqual([[5_000_000n, "topup"]]);
+    // The credit wrote one activity event in its transaction; the repeat confirm wrote none.
+    const events = await db.query<{ kind: string; details: unknown }>("SELECT kind, details FROM activity_events WHERE account_id = $1", [a.accountId]);
+    expect(events).toEqual([{ kind: "topup_credited", details: { topupId: t.id, token: "USDC", creditMicro: "5000000", signature: sig } }]);
   });
 
   it("credits $ROUTER at the price locked into the intent", async () => {

@@ -6,6 +6,7 @@ import { ACTIVE_KEYS_SQL, COLUMNS, notFound, toView, UUID, type ApiKeyView, type
 import { MAX_ACTIVE_KEYS, ROLL_GRACE_SECONDS, type RollGraceSeconds } from "./limits";
 import { cleanStoredKeyName } from "./names";
 import { invalidateKey } from "./resolve";
+import { recordActivity, type RequestOrigin } from "@/lib/activity/events";
 
 /**
  * Replaces a key with a new one (same name, expiry and spend cap); the old one expires after
@@ -31,6 +32,7 @@ export async function rollKey(
   id: string,
   graceSeconds: RollGraceSeconds,
   now = new Date(),
+  origin: RequestOrigin = {},
 ): Promise<{ key: ApiKeyView; secret: string; replaced: ApiKeyView }> {
   if (!(ROLL_GRACE_SECONDS as readonly number[]).includes(graceSeconds)) {
     throw new AppError("invalid_request", "graceSeconds: must be 0, 3600 or 86400.");
@@ -73,6 +75,7 @@ export async function rollKey(
        WHERE id = $1 AND account_id = $2 RETURNING ${COLUMNS}`,
       [id, accountId, fresh!.id, graceEnd],
     );
+    await recordActivity(tx, { accountId, kind: "key_rolled", ...origin, details: { keyId: id, newKeyId: fresh!.id, name: fresh!.name, graceSeconds } });
     return { fresh: fresh!, replaced: replaced! };
   });
   // Also drops every cached key whose cap was this one (see KeyResolver.invalidate).

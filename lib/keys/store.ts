@@ -7,6 +7,7 @@ import { KEY_NAME_MAX, MAX_ACTIVE_KEYS, MAX_SPEND_CAP_MICRO, ROLL_GRACE_SECONDS,
 import { normalizeKeyName } from "./names";
 import { invalidateKey } from "./resolve";
 import { revokeKeyCapHolds } from "@/lib/gateway/hold-stores";
+import { recordActivity, type RequestOrigin } from "@/lib/activity/events";
 
 // Dashboard-side key management. Every query is scoped by account; the secret leaves this
 // module exactly once (from create/roll) and is never stored or listed.
@@ -26,7 +27,12 @@ export interface CreateKeyInput {
   spendCapMicro?: bigint | null;
 }
 
-export async function createKey(accountId: string, input: CreateKeyInput, now = new Date()): Promise<{ key: ApiKeyView; secret: string }> {
+export async function createKey(
+  accountId: string,
+  input: CreateKeyInput,
+  now = new Date(),
+  origin: RequestOrigin = {},
+): Promise<{ key: ApiKeyView; secret: string }> {
   const name = normalizeKeyName(input.name);
   const expiresAt = input.expiresAt ?? null;
   if (expiresAt !== null && !(expiresAt.getTime() > now.getTime())) throw new AppError("invalid_request", "expiresAt: must be in the future.");
@@ -46,6 +52,7 @@ export async function createKey(accountId: string, input: CreateKeyInput, now = 
        VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${COLUMNS}`,
       [accountId, name, generated.hash, generated.start, now, expiresAt, input.spendCapMicro?.toString() ?? null],
     );
+    await recordActivity(tx, { accountId, kind: "key_created", ...origin, details: { keyId: inserted!.id, name } });
     return inserted!;
   });
   return { key: toView(row, now), secret: generated.secret };
@@ -79,13 +86,19 @@ export async function monthSpendByCapKey(accountId: string, now = new Date(), q?
 }
 
 /** Revokes at once; repeating it is harmless (the first revocation time is kept). */
-export async function revokeKey(accountId: string, id: string, now = new Date()): Promise<ApiKeyView> {
+export async function revokeKey(accountId: string, id: string, now = new Date(), origin: RequestOrigin = {}): Promise<ApiKeyView> {
   if (!UUID.test(id)) throw notFound();
   const db = await getDb();
-  const [row] = await db.query<KeyRow>(
-    `UPDATE api_keys SET revoked_at = COALESCE(revoked_at, $3) WHERE id = $1 AND account_id = $2 RETURNING ${COLUMNS}`,
-    [id, accountId, now],
-  );
+  const [row] = await db.transaction(async (tx) => {
+    // Only the first revocation is an event; the lock makes that decision race-free.
+    const [was] = await tx.query<{ revoked_at: Date | null }>("SELECT revoked_at FROM api_keys WHERE id = $1 AND account_id = $2 FOR UPDATE", [id, accountId]);
+    const rows = await tx.query<KeyRow>(
+      `UPDATE api_keys SET revoked_at = COALESCE(revoked_at, $3) WHERE id = $1 AND account_id = $2 RETURNING ${COLUMNS}`,
+      [id, accountId, now],
+    );
+    if (rows[0] && was && !was.revoked_at) await recordActivity(tx, { accountId, kind: "key_revoked", ...origin, details: { keyId: id, name: rows[0].name } });
+    return rows;
+  });
   if (!row) throw notFound();
   // Also on a repeat: if the first notify failed after the commit, retrying the revoke fixes it.
   await invalidateKey(row.id);
@@ -102,7 +115,7 @@ export interface UpdateKeyInput {
   spendCapMicro?: bigint | null;
 }
 
-export async function updateKey(accountId: string, id: string, input: UpdateKeyInput, now = new Date()): Promise<ApiKeyView> {
+export async function updateKey(accountId: string, id: string, input: UpdateKeyInput, now = new Date(), origin: RequestOrigin = {}): Promise<ApiKeyView> {
   if (!UUID.test(id)) throw notFound();
   const sets: string[] = [];
   const params: unknown[] = [id, accountId];
@@ -120,7 +133,9 @@ export async function updateKey(accountId: string, id: string, input: UpdateKeyI
   const capChange = input.spendCapMicro !== undefined ? " AND cap_key_id IS NULL" : "";
   const [row] = sets.length
     ? await db.transaction(async (tx) => {
+        const [old] = await tx.query<KeyRow>(`SELECT ${COLUMNS} FROM api_keys WHERE id = $1 AND account_id = $2 FOR UPDATE`, [id, accountId]);
         const rows = await tx.query<KeyRow>(`UPDATE api_keys SET ${sets.join(", ")} WHERE id = $1 AND account_id = $2${capChange} RETURNING ${COLUMNS}`, params);
+        if (old && rows[0]) await recordActivity(tx, { accountId, kind: "key_edited", ...origin, details: editDetails(old, rows[0]) });
         // A new cap binds at once: gateway instances lose the cap holds taken under the old one.
         if (rows[0] && input.spendCapMicro !== undefined) await revokeKeyCapHolds(tx, rows[0].id);
         return rows;
@@ -133,6 +148,18 @@ export async function updateKey(accountId: string, id: string, input: UpdateKeyI
   // Resolved keys carry their name and cap; other instances must not keep serving the old ones.
   if (sets.length) await invalidateKey(row.id);
   return toView(row, now);
+}
+
+/** What an edit changed: the name and/or the cap, old and new (micro-USD as strings, null = no cap). */
+function editDetails(old: KeyRow, now: KeyRow): Record<string, string | null> {
+  const d: Record<string, string | null> = { keyId: now.id, name: now.name };
+  if (old.name !== now.name) d.oldName = old.name;
+  const cap = (v: unknown) => (v === null || v === undefined ? null : String(v));
+  if (cap(old.spend_cap_micro) !== cap(now.spend_cap_micro)) {
+    d.oldCapMicro = cap(old.spend_cap_micro);
+    d.newCapMicro = cap(now.spend_cap_micro);
+  }
+  return d;
 }
 
 /**

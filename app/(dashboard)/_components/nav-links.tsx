@@ -7,6 +7,7 @@ const LINKS = [
   { href: "/keys", label: "Keys" },
   { href: "/billing", label: "Billing" },
   { href: "/usage", label: "Usage" },
+  { href: "/security", label: "Security" },
   { href: "/docs", label: "Docs" },
 ];
 

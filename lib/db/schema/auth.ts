@@ -49,6 +49,9 @@ export const sessions = pgTable(
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     lastSeenAt: timestamp("last_seen_at", { withTimezone: true }).notNull().defaultNow(),
     userAgent: text("user_agent"),
+    // Public handle for listing and ending a session; the token hash never leaves the server.
+    id: uuid("id").notNull().unique().defaultRandom(),
+    ip: text("ip"),
   },
   (t) => [index("sessions_account_idx").on(t.accountId)],
 );

@@ -2,3 +2,4 @@ export * from "./auth";
 export * from "./billing";
 export * from "./keys";
 export * from "./usage";
+export * from "./activity";

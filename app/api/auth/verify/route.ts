@@ -4,6 +4,7 @@ import { sessionCookie } from "@/lib/auth/session";
 import { publicRoute, readJson, json } from "@/lib/http/handler";
 import { takeSignInToken } from "@/lib/http/rate-limit";
 import { otherMethods } from "@/lib/http/fallback-routes";
+import { requestOrigin } from "@/lib/http/origin";
 
 const b64 = (max: number) =>
   z
@@ -34,6 +35,8 @@ export const POST = publicRoute(async (req) => {
       signature: output.signature,
     },
     req.headers.get("user-agent"),
+    new Date(),
+    requestOrigin(req).ip,
   );
   return json({ wallet: result.wallet }, { headers: { "set-cookie": sessionCookie(result.token, result.expiresAt), "cache-control": "no-store" } });
 });

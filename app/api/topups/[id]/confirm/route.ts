@@ -5,6 +5,7 @@ import { AppError } from "@/lib/errors";
 import { json, readJson, sessionRoute } from "@/lib/http/handler";
 import { TokenBuckets } from "@/lib/http/rate-limit";
 import { otherMethods } from "@/lib/http/fallback-routes";
+import { requestOrigin } from "@/lib/http/origin";
 
 const NO_STORE = { "cache-control": "no-store" };
 
@@ -27,7 +28,7 @@ export const POST = sessionRoute(async (req, { session, params }) => {
   const wait = confirmBuckets.take(session.accountId);
   if (wait > 0) throw new AppError("rate_limited", "Too many confirmation requests. Please wait a moment.", { retryAfterSeconds: wait });
   const { signature } = await readJson(req, ConfirmBody);
-  const result = await confirmTopup(session.accountId, id.data, signature);
+  const result = await confirmTopup(session.accountId, id.data, signature, requestOrigin(req));
   if (!result.credited) return json({ topup: result.topup }, { status: 202, headers: NO_STORE });
   return json({ topup: result.topup, balanceMicro: result.balanceMicro }, { headers: NO_STORE });
 });

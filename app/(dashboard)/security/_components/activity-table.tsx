@@ -1,0 +1,74 @@
+"use client";
+import { Spinner } from "@/components/ui/spinner";
+import { browserOf, describeEvent } from "./describe";
+import { useActivity } from "./security-api";
+
+const fmt = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "medium" });
+const zone = () => new Intl.DateTimeFormat().resolvedOptions().timeZone;
+
+export function ActivityTable() {
+  const activity = useActivity();
+  const events = activity.data?.pages.flatMap((p) => p.events) ?? [];
+
+  return (
+    <section aria-labelledby="activity-h">
+      <div className="mb-3 flex flex-wrap items-end justify-between gap-3">
+        <div>
+          <h2 id="activity-h" className="text-lg font-semibold">Activity</h2>
+          <p className="muted text-sm">Sign-ins, key changes and top-ups on this account, newest first.</p>
+        </div>
+        <a className="btn-secondary" href="/api/activity/export.csv" download data-testid="activity-export">
+          Export CSV
+        </a>
+      </div>
+      {activity.isPending ? (
+        <div className="card flex justify-center py-8" aria-busy="true">
+          <Spinner />
+        </div>
+      ) : activity.isError ? (
+        <div role="alert" className="card px-5 py-6">
+          <p className="font-medium">We couldn’t load your activity.</p>
+          <button type="button" className="btn-secondary mt-3" onClick={() => void activity.refetch()}>
+            Try again
+          </button>
+        </div>
+      ) : events.length === 0 ? (
+        <p className="card muted px-5 py-6 text-sm">No activity yet.</p>
+      ) : (
+        <div className="card overflow-x-auto">
+          <table className="w-full text-sm" data-testid="activity">
+            <thead className="muted text-left text-xs">
+              <tr>
+                <th className="px-3 py-2 font-medium">Time ({zone()})</th>
+                <th className="px-3 py-2 font-medium">What</th>
+                <th className="px-3 py-2 font-medium">IP</th>
+                <th className="px-3 py-2 font-medium">Browser</th>
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-zinc-200 dark:divide-zinc-800">
+              {events.map((e) => (
+                <tr key={e.id} data-testid="activity-row">
+                  <td className="whitespace-nowrap px-3 py-2 tabular-nums">
+                    <time dateTime={e.at} title={e.at}>
+                      {fmt.format(new Date(e.at))}
+                    </time>
+                  </td>
+                  <td className="px-3 py-2">{describeEvent(e)}</td>
+                  <td className="whitespace-nowrap px-3 py-2 font-mono text-xs">{e.ip ?? "—"}</td>
+                  <td className="px-3 py-2" title={e.userAgent ?? undefined}>
+                    {e.userAgent ? browserOf(e.userAgent) : "—"}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {activity.hasNextPage ? (
+        <button type="button" className="btn-secondary mt-4" disabled={activity.isFetchingNextPage} onClick={() => void activity.fetchNextPage()}>
+          {activity.isFetchingNextPage ? "Loading…" : "Load more"}
+        </button>
+      ) : null}
+    </section>
+  );
+}

@@ -1,0 +1,11 @@
+import { listActivity } from "@/lib/activity/events";
+import { ActivityQuery } from "@/lib/activity/schemas";
+import { json, readQuery, sessionRoute } from "@/lib/http/handler";
+import { otherMethods } from "@/lib/http/fallback-routes";
+
+export const GET = sessionRoute(async (req, { session }) => {
+  const q = readQuery(req, ActivityQuery);
+  return json(await listActivity(session.accountId, q), { headers: { "cache-control": "no-store" } });
+});
+
+export const { POST, PUT, PATCH, DELETE } = otherMethods(["GET"]);
