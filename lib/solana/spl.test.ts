@@ -3,6 +3,7 @@ import * as spl from "@solana/spl-token";
 import { Keypair, PublicKey, type TransactionInstruction } from "@solana/web3.js";
 import { describe, expect, it } from "vitest";
 import * as ours from "./spl";
+import { rawEnv } from "@/lib/env";
 
 const key = () => Keypair.generate().publicKey;
 const same = (a: TransactionInstruction, b: TransactionInstruction) => {
@@ -42,7 +43,8 @@ describe("what dev and production load", () => {
     const script = 'await import("./localnet/faucet.ts"); await import("./lib/solana/transfer.ts"); await import("./lib/solana/mints.ts");';
     const run = spawnSync(process.execPath, ["--import", "tsx", "--conditions=react-server", "--input-type=module", "-e", script], {
       encoding: "utf8",
-      env: { ...process.env, NODE_OPTIONS: "" },
+      // Only what a fresh shell would have: no NODE_OPTIONS or loaders from the test runner.
+      env: { PATH: rawEnv("PATH") ?? "", HOME: rawEnv("HOME") ?? "", NODE_ENV: "development" },
     });
     expect(run.status).toBe(0);
     expect(run.stdout + run.stderr).toBe("");
