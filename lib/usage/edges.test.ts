@@ -7,6 +7,7 @@ import { call } from "@/lib/test/http";
 import { serveRoutes } from "@/lib/test/serve";
 import { signedInAccount } from "@/lib/test/session";
 import { parseCsv } from "@/lib/test/csv";
+import { withQuietLogs } from "@/lib/test/quiet-logs";
 import { CSV_BATCH_ROWS, CSV_FAILED_MARK, CSV_HEADER } from "./csv";
 import { GET as usageRoute } from "@/app/api/usage/route";
 import { GET as dailyRoute } from "@/app/api/usage/daily/route";
@@ -106,7 +107,7 @@ describe.each(testDbKinds())("usage input edges (%s)", (kind) => {
     // A database that is down before the export starts: a contract error with its status, no CSV.
     setDb(failingAfter(db, 0));
     try {
-      const down = await call(exportRoute, { path: "/api/usage/export.csv", cookie: a.cookie });
+      const down = await withQuietLogs(() => call(exportRoute, { path: "/api/usage/export.csv", cookie: a.cookie }));
       expect(down.status).toBeGreaterThanOrEqual(500);
       expect(down.json.error.code).toBeDefined();
     } finally {
@@ -124,7 +125,7 @@ describe.each(testDbKinds())("usage input edges (%s)", (kind) => {
       expect(whole.text).not.toContain(CSV_FAILED_MARK);
 
       setDb(failingAfter(db, 1));
-      const res = await get(`${server.url}/api/usage/export.csv`, a.cookie);
+      const res = await withQuietLogs(() => get(`${server.url}/api/usage/export.csv`, a.cookie));
       expect(res.status).toBe(200);
       expect(res.error).toBeUndefined();
       expect(res.complete).toBe(true);
