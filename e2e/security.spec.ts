@@ -27,5 +27,8 @@ test("security: the sign-in and a new key show in Activity, this browser in Sess
   await page.setViewportSize({ width: 390, height: 844 });
   await expect(page.getByRole("heading", { name: "Activity" })).toBeVisible();
   expect(await page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth)).toBe(true);
+  // Nor does the table scroll inside its card: address and browser move under "What".
+  expect(await page.getByTestId("activity").locator("..").evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
+  await expect(rows.nth(1)).toContainText("Chrome");
   await shot(page, "security-390");
 });

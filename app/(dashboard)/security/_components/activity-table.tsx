@@ -41,8 +41,9 @@ export function ActivityTable() {
               <tr>
                 <th className="px-3 py-2 font-medium">Time ({zone()})</th>
                 <th className="px-3 py-2 font-medium">What</th>
-                <th className="px-3 py-2 font-medium">IP</th>
-                <th className="px-3 py-2 font-medium">Browser</th>
+                {/* Narrow screens show address and browser under "What" instead of two more columns. */}
+                <th className="hidden px-3 py-2 font-medium sm:table-cell">IP</th>
+                <th className="hidden px-3 py-2 font-medium sm:table-cell">Browser</th>
               </tr>
             </thead>
             <tbody className="divide-y divide-zinc-200 dark:divide-zinc-800">
@@ -53,9 +54,14 @@ export function ActivityTable() {
                       {fmt.format(new Date(e.at))}
                     </time>
                   </td>
-                  <td className="px-3 py-2">{describeEvent(e)}</td>
-                  <td className="whitespace-nowrap px-3 py-2 font-mono text-xs">{e.ip ?? "—"}</td>
-                  <td className="px-3 py-2" title={e.userAgent ?? undefined}>
+                  <td className="px-3 py-2">
+                    {describeEvent(e)}
+                    <span className="muted mt-0.5 block text-xs sm:hidden">
+                      {[e.ip, e.userAgent ? browserOf(e.userAgent) : null].filter(Boolean).join(" · ")}
+                    </span>
+                  </td>
+                  <td className="hidden whitespace-nowrap px-3 py-2 font-mono text-xs sm:table-cell">{e.ip ?? "—"}</td>
+                  <td className="hidden px-3 py-2 sm:table-cell" title={e.userAgent ?? undefined}>
                     {e.userAgent ? browserOf(e.userAgent) : "—"}
                   </td>
                 </tr>
