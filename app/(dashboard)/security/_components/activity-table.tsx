@@ -1,5 +1,5 @@
 "use client";
-import { Spinner } from "@/components/ui/spinner";
+import { QueryState } from "./query-state";
 import { browserOf, describeEvent } from "./describe";
 import { useActivity } from "./security-api";
 
@@ -21,18 +21,8 @@ export function ActivityTable() {
           Export CSV
         </a>
       </div>
-      {activity.isPending ? (
-        <div className="card flex justify-center py-8" aria-busy="true">
-          <Spinner />
-        </div>
-      ) : activity.isError ? (
-        <div role="alert" className="card px-5 py-6">
-          <p className="font-medium">We couldn’t load your activity.</p>
-          <button type="button" className="btn-secondary mt-3" onClick={() => void activity.refetch()}>
-            Try again
-          </button>
-        </div>
-      ) : events.length === 0 ? (
+      <QueryState query={activity} what="activity">
+        {events.length === 0 ? (
         <p className="card muted px-5 py-6 text-sm">No activity yet.</p>
       ) : (
         <div className="card overflow-x-auto">
@@ -70,6 +60,7 @@ export function ActivityTable() {
           </table>
         </div>
       )}
+      </QueryState>
       {activity.hasNextPage ? (
         <button type="button" className="btn-secondary mt-4" disabled={activity.isFetchingNextPage} onClick={() => void activity.fetchNextPage()}>
           {activity.isFetchingNextPage ? "Loading…" : "Load more"}

@@ -1,5 +1,5 @@
 "use client";
-import { Spinner } from "@/components/ui/spinner";
+import { QueryState } from "./query-state";
 import { browserOf } from "./describe";
 import { useEndSessions, useSessions } from "./security-api";
 
@@ -33,18 +33,7 @@ export function SessionsList() {
           {end.error.message}
         </p>
       ) : null}
-      {sessions.isPending ? (
-        <div className="card flex justify-center py-8" aria-busy="true">
-          <Spinner />
-        </div>
-      ) : sessions.isError ? (
-        <div role="alert" className="card px-5 py-6">
-          <p className="font-medium">We couldn’t load your sessions.</p>
-          <button type="button" className="btn-secondary mt-3" onClick={() => void sessions.refetch()}>
-            Try again
-          </button>
-        </div>
-      ) : (
+      <QueryState query={sessions} what="sessions">
         <ul className="card divide-y divide-zinc-200 dark:divide-zinc-800" data-testid="sessions">
           {list.map((s) => (
             <li key={s.id} className="flex flex-wrap items-center gap-x-6 gap-y-1 px-4 py-3 text-sm" data-testid="session-row">
@@ -72,7 +61,7 @@ export function SessionsList() {
             </li>
           ))}
         </ul>
-      )}
+      </QueryState>
     </section>
   );
 }
