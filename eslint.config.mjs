@@ -2,6 +2,20 @@ import next from "eslint-config-next";
 
 const config = [
   ...next,
-  { ignores: [".next/**", ".next-*/**", "node_modules/**", "sdk/dist/**", "drizzle/**", ".data/**", "test-results*/**", "playwright-report/**", "**/_scratch/**"] },
+  {
+    ignores: [
+      ".next/**",
+      ".next-*/**",
+      "node_modules/**",
+      "sdk/dist/**",
+      "cli/dist/**",
+      "cli/dist-test-*/**",
+      "drizzle/**",
+      ".data/**",
+      "test-results*/**",
+      "playwright-report/**",
+      "**/_scratch/**",
+    ],
+  },
 ];
 export default config;

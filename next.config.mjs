@@ -22,6 +22,9 @@ const nextConfig = {
   // Lets several builds (e.g. parallel e2e runs) live side by side; the default is .next.
   distDir: process.env.NEXT_DIST_DIR || ".next",
   poweredByHeader: false,
+  // The cluster this build is for, inlined into client code: devnet and mainnet builds fold the
+  // local test wallet's import away (components/wallet/local-wallet/gate.ts). Same default as lib/env.ts.
+  env: { SOLROUTER_BUILD_CLUSTER: process.env.SOLANA_CLUSTER || "localnet" },
   // API routes write their own JSON access line (lib/http/handler.ts): Next's dev line would repeat it.
   logging: { incomingRequests: { ignore: [/^\/(api|v1|agent)(\/|\?|$)/] } },
   serverExternalPackages: ["@electric-sql/pglite", "pino", "pg", "litesvm"],

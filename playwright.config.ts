@@ -1,4 +1,5 @@
 import { defineConfig } from "@playwright/test";
+import { chromiumLaunch } from "./e2e/chromium";
 
 const port = Number(process.env.E2E_PORT ?? 3100);
 
@@ -17,11 +18,7 @@ export default defineConfig({
     browserName: "chromium",
     trace: "retain-on-failure",
     screenshot: "only-on-failure",
-    launchOptions: {
-      // Playwright cannot download browsers here: Debian's Chromium is used.
-      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-      args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-    },
+    launchOptions: chromiumLaunch,
   },
   webServer: {
     command: "node_modules/.bin/tsx scripts/e2e-server.ts",

@@ -11,7 +11,7 @@ export default defineConfig({
   },
   test: {
     include: ["**/*.test.ts"],
-    exclude: ["node_modules/**", "e2e/**", ".next/**", ".next-*/**", "sdk/dist/**"],
+    exclude: ["node_modules/**", "e2e/**", ".next/**", ".next-*/**", "sdk/dist/**", "cli/dist/**"],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: "forks",
