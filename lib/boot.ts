@@ -2,14 +2,8 @@ import "server-only";
 import { env, EnvError } from "@/lib/env";
 import { getDb, closeDb } from "@/lib/db";
 import { logger } from "@/lib/log";
-
-type Job = { stop(): Promise<void> | void };
-const jobs: Job[] = [];
-
-/** Background work started with the server (sweepers, reconcilers) registers here to be stopped on shutdown. */
-export function registerJob(job: Job) {
-  jobs.push(job);
-}
+import { startBackgroundJobs } from "@/lib/jobs";
+import { stopJobs } from "@/lib/runtime";
 
 export async function boot() {
   try {
@@ -31,7 +25,6 @@ export async function boot() {
       console.error(`Database: ${(err as Error).message}`);
       process.exit(1);
     }
-    const { startBackgroundJobs } = await import("./jobs");
     await startBackgroundJobs();
   })();
   // A warning per missing part (no cluster, no mints, no model server): the server still
@@ -48,7 +41,7 @@ export async function boot() {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, "shutting down");
-    await Promise.allSettled(jobs.map((j) => j.stop()));
+    await stopJobs();
     await closeDb().catch((err) => log.error({ err }, "closing the database failed"));
     process.exit(0);
   };

@@ -4,14 +4,26 @@ import { EnvError, parseEnv } from "@/lib/env";
 describe("configuration", () => {
   it("works with nothing set (npm run dev)", () => {
     const e = parseEnv({});
-    expect(e).toMatchObject({ PORT: 3000, APP_URL: "http://localhost:3000", SOLANA_CLUSTER: "localnet", DATA_DIR: ".data", X402_FACILITATOR: "local" });
+    expect(e).toMatchObject({
+      PORT: 3000,
+      APP_URL: "http://localhost:3000",
+      SOLANA_CLUSTER: "localnet",
+      DATA_DIR: ".data",
+      X402_FACILITATOR: "local",
+    });
     expect(e.rpcUrl).toBe("http://127.0.0.1:8899");
     expect(e.DATABASE_URL).toBeUndefined();
   });
 
   it("reports one line per bad or missing variable", () => {
     try {
-      parseEnv({ PORT: "abc", SOLANA_CLUSTER: "testnet", DATABASE_URL: "mysql://x", ROUTER_PRICE_USD: "-1", INTERNAL_JWT_PUBLIC_KEYS: "{" });
+      parseEnv({
+        PORT: "abc",
+        SOLANA_CLUSTER: "testnet",
+        DATABASE_URL: "mysql://x",
+        ROUTER_PRICE_USD: "-1",
+        INTERNAL_JWT_PUBLIC_KEYS: "{",
+      });
       expect.unreachable();
     } catch (err) {
       expect(err).toBeInstanceOf(EnvError);
@@ -37,9 +49,13 @@ describe("configuration", () => {
       "USDC_MINT: is required when SOLANA_CLUSTER is mainnet-beta",
       "TREASURY_ADDRESS: is required when SOLANA_CLUSTER is mainnet-beta",
     ]);
-    expect(parseEnv({ SOLANA_CLUSTER: "devnet", USDC_MINT: "4zMMC9srt5Ri5X14GAgXhaHii3GnPAEERYPJgZJDncDU", TREASURY_ADDRESS: "9xQeWvG816bUx9EPjHmaT23yvVM2ZWbrrpZb9PusVFin" }).rpcUrl).toBe(
-      "https://api.devnet.solana.com",
-    );
+    expect(
+      parseEnv({
+        SOLANA_CLUSTER: "devnet",
+        USDC_MINT: "4zMMC9srt5Ri5X14GAgXhaHii3GnPAEERYPJgZJDncDU",
+        TREASURY_ADDRESS: "9xQeWvG816bUx9EPjHmaT23yvVM2ZWbrrpZb9PusVFin",
+      }).rpcUrl,
+    ).toBe("https://api.devnet.solana.com");
   });
 
   it("lists a missing APP_URL along with the invalid variables, all at once", () => {
@@ -51,7 +67,13 @@ describe("configuration", () => {
       }
     })();
     expect(err).toBeInstanceOf(EnvError);
-    expect(err!.problems.map((p) => p.split(":")[0]).sort()).toEqual(["APP_URL", "PORT", "ROUTER_PRICE_USD", "TREASURY_ADDRESS", "USDC_MINT"]);
+    expect(err!.problems.map((p) => p.split(":")[0]).sort()).toEqual([
+      "APP_URL",
+      "PORT",
+      "ROUTER_PRICE_USD",
+      "TREASURY_ADDRESS",
+      "USDC_MINT",
+    ]);
   });
 
   it("checks ports are ports", () => {
@@ -64,8 +86,13 @@ describe("configuration", () => {
 
   it("hold timings default to today's 10 s / 60 s and a stale window must cover three heartbeats", () => {
     expect(parseEnv({})).toMatchObject({ HOLD_HEARTBEAT_MS: 10_000, HOLD_STALE_MS: 60_000 });
-    expect(parseEnv({ HOLD_HEARTBEAT_MS: "1000", HOLD_STALE_MS: "4000" })).toMatchObject({ HOLD_HEARTBEAT_MS: 1_000, HOLD_STALE_MS: 4_000 });
-    expect(() => parseEnv({ HOLD_HEARTBEAT_MS: "2000", HOLD_STALE_MS: "5000" })).toThrow(/HOLD_STALE_MS: must be at least 3/);
+    expect(parseEnv({ HOLD_HEARTBEAT_MS: "1000", HOLD_STALE_MS: "4000" })).toMatchObject({
+      HOLD_HEARTBEAT_MS: 1_000,
+      HOLD_STALE_MS: 4_000,
+    });
+    expect(() => parseEnv({ HOLD_HEARTBEAT_MS: "2000", HOLD_STALE_MS: "5000" })).toThrow(
+      /HOLD_STALE_MS: must be at least 3/,
+    );
     expect(() => parseEnv({ HOLD_STALE_MS: "-1" })).toThrow(/HOLD_STALE_MS: must be positive/);
   });
 });

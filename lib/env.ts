@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { ensurePart, setPart } from "@/lib/runtime";
+import { BASE58_ADDRESS } from "@/lib/solana/base58";
 
 // The only module that reads process.env. Everything is validated once, with one clear line
 // per bad or missing variable, and defaults that make `npm run dev` work with nothing set.
@@ -13,15 +15,24 @@ const optionalUrl = z
 const base58Key = z
   .string()
   .trim()
-  .regex(/^[1-9A-HJ-NP-Za-km-z]{32,44}$/, "must be a base58 Solana address")
+  .regex(BASE58_ADDRESS, "must be a base58 Solana address")
   .optional()
   .or(z.literal("").transform(() => undefined));
 
 const positiveInt = (fallback: number) =>
-  z.coerce.number({ message: "must be a number" }).int("must be a whole number").positive("must be positive").default(fallback);
+  z.coerce
+    .number({ message: "must be a number" })
+    .int("must be a whole number")
+    .positive("must be positive")
+    .default(fallback);
 
 const port = (fallback: number) =>
-  z.coerce.number({ message: "must be a port number" }).int("must be a port number").min(1, "must be a port number (1-65535)").max(65535, "must be a port number (1-65535)").default(fallback);
+  z.coerce
+    .number({ message: "must be a port number" })
+    .int("must be a port number")
+    .min(1, "must be a port number (1-65535)")
+    .max(65535, "must be a port number (1-65535)")
+    .default(fallback);
 
 const schema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
@@ -34,9 +45,11 @@ const schema = z.object({
     .transform((v) => (v ? v : undefined))
     .refine((v) => v === undefined || /^postgres(ql)?:\/\//.test(v), "must start with postgres:// or postgresql://"),
   DATA_DIR: z.string().trim().min(1).default(".data"),
-  SOLANA_CLUSTER: z.enum(["localnet", "devnet", "mainnet-beta"], {
-    message: "must be one of localnet, devnet, mainnet-beta",
-  }).default("localnet"),
+  SOLANA_CLUSTER: z
+    .enum(["localnet", "devnet", "mainnet-beta"], {
+      message: "must be one of localnet, devnet, mainnet-beta",
+    })
+    .default("localnet"),
   SOLANA_RPC_URL: optionalUrl,
   PUBLIC_SOLANA_RPC_URL: optionalUrl,
   SOLANA_COMMITMENT: z.enum(["confirmed", "finalized"]).default("confirmed"),
@@ -52,6 +65,9 @@ const schema = z.object({
   TREASURY_ADDRESS: base58Key,
   UPSTREAM_URL: optionalUrl,
   UPSTREAM_TIMEOUT_MS: positiveInt(60_000),
+  // A streamed answer's status and headers wait this long for the first token (so an early
+  // failure is still a proper 502); then `: keep-alive` comments go out this often until it comes.
+  STREAM_KEEPALIVE_MS: positiveInt(10_000),
   X402_FACILITATOR: z
     .string()
     .trim()
@@ -72,7 +88,7 @@ const schema = z.object({
       } catch {
         return false;
       }
-    }, "must be a JWKS JSON document like {\"keys\":[...]}"),
+    }, 'must be a JWKS JSON document like {"keys":[...]}'),
   KEY_RATE_LIMIT_PER_MINUTE: positiveInt(600),
   KEY_RATE_LIMIT_BURST: positiveInt(60),
   SIGNIN_RATE_LIMIT_PER_MINUTE: positiveInt(30),
@@ -80,7 +96,12 @@ const schema = z.object({
   SIGNIN_MAX_OPEN_CHALLENGES_PER_ADDRESS: positiveInt(100),
   // How many reverse proxies in front of the server append to X-Forwarded-For (0: none, the
   // client connects to us directly and only the socket's address is believed).
-  TRUSTED_PROXIES: z.coerce.number({ message: "must be a number" }).int("must be a whole number").min(0, "must be 0 or more").max(10, "is implausibly many").default(0),
+  TRUSTED_PROXIES: z.coerce
+    .number({ message: "must be a number" })
+    .int("must be a whole number")
+    .min(0, "must be 0 or more")
+    .max(10, "is implausibly many")
+    .default(0),
   // How often an instance renews its hold rows, and how old they must be before another
   // instance's sweeper releases them. The chaos suite shortens both to see pauses in seconds.
   HOLD_HEARTBEAT_MS: positiveInt(10_000),
@@ -107,47 +128,49 @@ const DEFAULT_RPC: Record<Env["SOLANA_CLUSTER"], string> = {
 function crossProblems(source: Record<string, string | undefined>): string[] {
   const raw = (k: string) => source[k]?.trim() || undefined;
   const problems: string[] = [];
-  if (raw("NODE_ENV") === "production" && !raw("APP_URL")) problems.push("APP_URL: is required in production (the sign-in domain comes from it)");
+  if (raw("NODE_ENV") === "production" && !raw("APP_URL"))
+    problems.push("APP_URL: is required in production (the sign-in domain comes from it)");
   const cluster = raw("SOLANA_CLUSTER") ?? "localnet";
   if (cluster === "devnet" || cluster === "mainnet-beta") {
-    for (const k of ["USDC_MINT", "TREASURY_ADDRESS"]) if (!raw(k)) problems.push(`${k}: is required when SOLANA_CLUSTER is ${cluster}`);
+    for (const k of ["USDC_MINT", "TREASURY_ADDRESS"])
+      if (!raw(k)) problems.push(`${k}: is required when SOLANA_CLUSTER is ${cluster}`);
   }
   if (raw("X402_FACILITATOR") === "cdp" && (!raw("CDP_API_KEY_ID") || !raw("CDP_API_KEY_SECRET"))) {
     problems.push("CDP_API_KEY_ID/CDP_API_KEY_SECRET: are required when X402_FACILITATOR=cdp");
   }
   const heartbeat = Number(raw("HOLD_HEARTBEAT_MS") ?? 10_000);
   const stale = Number(raw("HOLD_STALE_MS") ?? 60_000);
-  if (heartbeat > 0 && stale > 0 && stale < 3 * heartbeat) problems.push("HOLD_STALE_MS: must be at least 3 × HOLD_HEARTBEAT_MS (a live instance must never look stale)");
+  if (heartbeat > 0 && stale > 0 && stale < 3 * heartbeat)
+    problems.push("HOLD_STALE_MS: must be at least 3 × HOLD_HEARTBEAT_MS (a live instance must never look stale)");
   return problems;
 }
 
 export function parseEnv(source: Record<string, string | undefined>): Env {
   const result = schema.safeParse(source);
   // Every problem at once: the invalid variables and the missing ones.
-  const problems = [...(result.success ? [] : result.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`)), ...crossProblems(source)];
+  const problems = [
+    ...(result.success ? [] : result.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`)),
+    ...crossProblems(source),
+  ];
   if (!result.success || problems.length) throw new EnvError(problems);
   const e = result.data;
   const appUrl = e.APP_URL ?? `http://localhost:${e.PORT}`;
   const rpcUrl = e.SOLANA_RPC_URL ?? (DEFAULT_RPC[e.SOLANA_CLUSTER] || `http://127.0.0.1:${e.LOCALNET_PORT}`);
   // Browsers get their own endpoint: the server's may carry a provider's API key in its URL.
-  const publicRpcUrl = e.PUBLIC_SOLANA_RPC_URL ?? (e.SOLANA_CLUSTER === "localnet" ? rpcUrl : DEFAULT_RPC[e.SOLANA_CLUSTER]);
+  const publicRpcUrl =
+    e.PUBLIC_SOLANA_RPC_URL ?? (e.SOLANA_CLUSTER === "localnet" ? rpcUrl : DEFAULT_RPC[e.SOLANA_CLUSTER]);
   return { ...e, APP_URL: appUrl, appOrigin: new URL(appUrl).origin, rpcUrl, publicRpcUrl };
 }
 
-const KEY = Symbol.for("solrouter.env");
-type Holder = { [KEY]?: Env };
-
 export function env(): Env {
-  const g = globalThis as Holder;
-  if (!g[KEY]) g[KEY] = parseEnv(process.env);
-  return g[KEY];
+  return ensurePart("env", () => parseEnv(process.env));
 }
 
 /** Tests and the dev harness change configuration between runs. */
 export function overrideEnv(values: Record<string, string | undefined>): Env {
-  const g = globalThis as Holder;
-  g[KEY] = parseEnv({ ...process.env, ...values });
-  return g[KEY];
+  const e = parseEnv({ ...process.env, ...values });
+  setPart("env", e);
+  return e;
 }
 
 export function rawEnv(name: string): string | undefined {

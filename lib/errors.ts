@@ -11,6 +11,7 @@ export const ERROR_STATUS = {
   nonce_used: 401,
   message_expired: 401,
   domain_mismatch: 401,
+  invalid_transaction: 401,
   invalid_api_key: 401,
   revoked_api_key: 401,
   expired_api_key: 401,
@@ -20,10 +21,15 @@ export const ERROR_STATUS = {
   payment_required: 402,
   payment_invalid: 402,
   bad_origin: 403,
+  forbidden: 403,
+  model_not_allowed: 403,
+  key_not_allowed: 403,
   not_found: 404,
   method_not_allowed: 405,
   too_many_keys: 409,
   too_many_topups: 409,
+  idempotency_conflict: 409,
+  idempotency_in_progress: 409,
   payload_too_large: 413,
   deposit_invalid: 422,
   rate_limited: 429,
@@ -44,7 +50,11 @@ export class AppError extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
-    readonly extra: { retryAfterSeconds?: number; headers?: Record<string, string>; body?: Record<string, unknown> } = {},
+    readonly extra: {
+      retryAfterSeconds?: number;
+      headers?: Record<string, string>;
+      body?: Record<string, unknown>;
+    } = {},
   ) {
     super(message);
     this.name = "AppError";

@@ -1,29 +1,32 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { GET } from "@/app/api/health/route";
 import { overrideEnv } from "@/lib/env";
 import { bootDependencyWarnings, dependencyWarnings } from "@/lib/health";
-import { closeTestDb, testDbKinds, useTestDb, type TestDb } from "@/lib/test/db";
+import { testDbKinds } from "@/lib/test/db";
+import { testRuntime } from "@/lib/test/runtime";
 import { call } from "@/lib/test/http";
 import { clusterEnv, freePortPair, startTestLocalnet, stopTestLocalnet, type TestLocalnet } from "@/lib/test/localnet";
-import { startMockModel, type MockModel } from "@/scripts/mock-model";
+import { startMockModel, type MockModel } from "@/lib/test/mock-model";
 
 describe.each(testDbKinds())("GET /api/health (%s)", (kind) => {
-  let db: TestDb;
+  testRuntime(kind);
   let net: TestLocalnet | undefined;
   let model: MockModel | undefined;
-  beforeAll(async () => {
-    db = await useTestDb(kind);
-  });
   afterAll(async () => {
     overrideEnv({});
     await model?.close();
     await stopTestLocalnet(net);
-    await closeTestDb(db);
   });
 
   it("reports a missing cluster and model server by name while the database serves (200, degraded)", async () => {
     const nobody = await freePortPair();
-    overrideEnv({ SOLANA_CLUSTER: "localnet", SOLANA_RPC_URL: `http://127.0.0.1:${nobody}`, USDC_MINT: "", TREASURY_ADDRESS: "", UPSTREAM_URL: "" });
+    overrideEnv({
+      SOLANA_CLUSTER: "localnet",
+      SOLANA_RPC_URL: `http://127.0.0.1:${nobody}`,
+      USDC_MINT: "",
+      TREASURY_ADDRESS: "",
+      UPSTREAM_URL: "",
+    });
     const res = await call(GET);
     expect(res.status).toBe(200);
     expect(res.json).toMatchObject({
@@ -34,7 +37,10 @@ describe.each(testDbKinds())("GET /api/health (%s)", (kind) => {
     expect(res.json.dependencies.rpc.detail).toContain(`127.0.0.1:${nobody}`);
     expect(res.json.dependencies.rpc.detail).toContain("npm run localnet");
     // The boot log gets one warning per missing part.
-    expect(dependencyWarnings(res.json.dependencies)).toEqual([expect.stringMatching(/^rpc: /), expect.stringMatching(/^model: UPSTREAM_URL is not set/)]);
+    expect(dependencyWarnings(res.json.dependencies)).toEqual([
+      expect.stringMatching(/^rpc: /),
+      expect.stringMatching(/^model: UPSTREAM_URL is not set/),
+    ]);
   });
 
   it("says ok when the cluster, its mints and the model server all answer", async () => {
@@ -43,7 +49,11 @@ describe.each(testDbKinds())("GET /api/health (%s)", (kind) => {
     overrideEnv({ ...clusterEnv(net.ln.info), UPSTREAM_URL: model.url });
     const res = await call(GET);
     expect(res.status).toBe(200);
-    expect(res.json).toEqual({ status: "ok", database: true, dependencies: { database: { state: "up" }, rpc: { state: "up" }, model: { state: "up" } } });
+    expect(res.json).toEqual({
+      status: "ok",
+      database: true,
+      dependencies: { database: { state: "up" }, rpc: { state: "up" }, model: { state: "up" } },
+    });
   });
 
   it("at boot, warns about a part only when a second look agrees it is missing", async () => {
@@ -57,7 +67,9 @@ describe.each(testDbKinds())("GET /api/health (%s)", (kind) => {
       await late.close();
     }
     overrideEnv({ ...clusterEnv(net!.ln.info), UPSTREAM_URL: `http://127.0.0.1:${port}` });
-    expect(await bootDependencyWarnings()).toEqual([`model: The model server at http://127.0.0.1:${port} does not answer.`]);
+    expect(await bootDependencyWarnings()).toEqual([
+      `model: The model server at http://127.0.0.1:${port} does not answer.`,
+    ]);
   }, 30_000);
 
   it("reports a cluster without mints as unconfigured, and a model server that went away as down", async () => {
@@ -66,7 +78,10 @@ describe.each(testDbKinds())("GET /api/health (%s)", (kind) => {
     model = undefined;
     overrideEnv({ ...clusterEnv(net!.ln.info), USDC_MINT: "", TREASURY_ADDRESS: "", UPSTREAM_URL: url });
     const res = await call(GET);
-    expect(res.json.dependencies.rpc).toMatchObject({ state: "unconfigured", detail: expect.stringContaining("USDC_MINT and TREASURY_ADDRESS") });
+    expect(res.json.dependencies.rpc).toMatchObject({
+      state: "unconfigured",
+      detail: expect.stringContaining("USDC_MINT and TREASURY_ADDRESS"),
+    });
     expect(res.json.dependencies.model).toMatchObject({ state: "down" });
   });
 });

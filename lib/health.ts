@@ -27,18 +27,28 @@ async function rpcState(timeoutMs: number): Promise<Dependency> {
     await rpcCall("getHealth", [], { timeoutMs });
   } catch (err) {
     const hint = e.SOLANA_CLUSTER === "localnet" ? " (start it with `npm run localnet`, or use `npm run dev`)" : "";
-    return { state: "down", detail: `The Solana RPC at ${e.rpcUrl} does not answer${hint}: ${(err as Error).message}.` };
+    return {
+      state: "down",
+      detail: `The Solana RPC at ${e.rpcUrl} does not answer${hint}: ${(err as Error).message}.`,
+    };
   }
   const missing = (["USDC_MINT", "TREASURY_ADDRESS"] as const).filter((k) => !e[k]);
   if (missing.length) {
-    return { state: "unconfigured", detail: `${missing.join(" and ")} not set: top-ups are off (\`npm run localnet\` prints the local cluster's values).` };
+    return {
+      state: "unconfigured",
+      detail: `${missing.join(" and ")} not set: top-ups are off (\`npm run localnet\` prints the local cluster's values).`,
+    };
   }
   return { state: "up" };
 }
 
 async function modelState(timeoutMs: number): Promise<Dependency> {
   const url = env().UPSTREAM_URL;
-  if (!url) return { state: "unconfigured", detail: "UPSTREAM_URL is not set: /agent answers 503 until it names an OpenAI-compatible model server." };
+  if (!url)
+    return {
+      state: "unconfigured",
+      detail: "UPSTREAM_URL is not set: /agent answers 503 until it names an OpenAI-compatible model server.",
+    };
   try {
     // Any HTTP answer means the server is there; /v1/models is what Ollama, vLLM and llama.cpp serve.
     const res = await fetch(`${url.replace(/\/$/, "")}/v1/models`, { signal: AbortSignal.timeout(timeoutMs) });
@@ -68,5 +78,7 @@ export async function bootDependencyWarnings(): Promise<string[]> {
 
 /** One line per dependency that is not up, for the boot log. */
 export function dependencyWarnings(deps: Dependencies): string[] {
-  return (Object.entries(deps) as [keyof Dependencies, Dependency][]).filter(([, d]) => d.state !== "up").map(([name, d]) => `${name}: ${d.detail ?? d.state}`);
+  return (Object.entries(deps) as [keyof Dependencies, Dependency][])
+    .filter(([, d]) => d.state !== "up")
+    .map(([name, d]) => `${name}: ${d.detail ?? d.state}`);
 }

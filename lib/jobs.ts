@@ -1,5 +1,5 @@
 import "server-only";
-import { registerJob } from "@/lib/boot";
+import { registerJob } from "@/lib/runtime";
 import { listenForKeyInvalidations } from "@/lib/keys/resolve";
 import { gateway } from "@/lib/gateway/runtime";
 import { startReconciler } from "@/lib/billing/reconciler";
@@ -9,7 +9,8 @@ import { logger } from "@/lib/log";
 
 const ANALYZE_EVERY_MS = 10 * 60 * 1000;
 
-// Background work of the server process. Each job stops cleanly on SIGTERM (see lib/boot.ts).
+// Background work of the server process, started by lib/boot.ts. Each job is registered with the
+// runtime container (lib/runtime.ts), which stops it on SIGTERM and on resetRuntime().
 export async function startBackgroundJobs(): Promise<void> {
   // Revocations on other instances must reach this one's key cache at once.
   await listenForKeyInvalidations();

@@ -1,6 +1,7 @@
 import "server-only";
 import pino from "pino";
 import { env } from "@/lib/env";
+import { ensurePart } from "@/lib/runtime";
 
 // Secrets (cookies, Authorization, API keys, payment headers) are never written: redact them
 // wherever they might be attached to a log object.
@@ -18,16 +19,13 @@ const REDACT = [
   "apiKey",
 ];
 
-const KEY = Symbol.for("solrouter.log");
-type Holder = { [KEY]?: pino.Logger };
-
 export function logger(): pino.Logger {
-  const g = globalThis as Holder;
-  g[KEY] ??= pino({
-    level: env().LOG_LEVEL,
-    base: { service: "solrouter" },
-    redact: { paths: REDACT, censor: "[redacted]" },
-    timestamp: pino.stdTimeFunctions.isoTime,
-  });
-  return g[KEY];
+  return ensurePart("log", () =>
+    pino({
+      level: env().LOG_LEVEL,
+      base: { service: "solrouter" },
+      redact: { paths: REDACT, censor: "[redacted]" },
+      timestamp: pino.stdTimeFunctions.isoTime,
+    }),
+  );
 }

@@ -19,7 +19,18 @@ async function signer(alg: "EdDSA" | "ES256", kid: string): Promise<Signer> {
 
 const now = () => Math.floor(Date.now() / 1000);
 
-function mint(s: Signer, opts: { iss?: string; aud?: string; sub?: string | null; iat?: number | null; exp?: number | null; kid?: string; jti?: string } = {}) {
+function mint(
+  s: Signer,
+  opts: {
+    iss?: string;
+    aud?: string;
+    sub?: string | null;
+    iat?: number | null;
+    exp?: number | null;
+    kid?: string;
+    jti?: string;
+  } = {},
+) {
   const claims: Record<string, unknown> = {};
   if (opts.sub !== null) claims.sub = opts.sub ?? "chat-app";
   if (opts.jti) claims.jti = opts.jti;
@@ -51,7 +62,13 @@ describe("internal JWT verification", () => {
   let ed: Signer;
   let es: Signer;
   let stranger: Signer;
-  const goodClaims = () => ({ iss: "solrouter-internal", aud: "solrouter-api", sub: "chat-app", iat: now(), exp: now() + 300 });
+  const goodClaims = () => ({
+    iss: "solrouter-internal",
+    aud: "solrouter-api",
+    sub: "chat-app",
+    iat: now(),
+    exp: now() + 300,
+  });
 
   beforeAll(async () => {
     ed = await signer("EdDSA", "ed-1");
@@ -105,11 +122,18 @@ describe("internal JWT verification", () => {
 
   it("rejects HS256 signed with the public key as the secret", async () => {
     const pem = await exportSPKI((await generateKeyPair("EdDSA", { extractable: true })).publicKey);
-    const secrets: (string | Uint8Array)[] = [base64url.decode(ed.publicJwk.x!), JSON.stringify(ed.publicJwk), ed.publicJwk.x!, pem];
+    const secrets: (string | Uint8Array)[] = [
+      base64url.decode(ed.publicJwk.x!),
+      JSON.stringify(ed.publicJwk),
+      ed.publicJwk.x!,
+      pem,
+    ];
     for (const secret of secrets) {
       for (const alg of ["HS256", "HS512"] as const) {
         const token = raw({ alg, kid: "ed-1", typ: "JWT" }, goodClaims(), (input) =>
-          createHmac(alg === "HS256" ? "sha256" : "sha512", secret).update(input).digest("base64url"),
+          createHmac(alg === "HS256" ? "sha256" : "sha512", secret)
+            .update(input)
+            .digest("base64url"),
         );
         await rejects(token);
       }
@@ -121,7 +145,17 @@ describe("internal JWT verification", () => {
     await rejects(good.slice(0, -5));
     await rejects(good.split(".").slice(0, 2).join("."));
     await rejects(good.slice(0, good.length / 2));
-    for (const junk of ["", "a.b.c", "...", "x".repeat(20_000), "sk_solrouter_abc", "eyJ.eyJ.sig", `${good}.extra`, "a.b.c\n", "💥.💥.💥"]) {
+    for (const junk of [
+      "",
+      "a.b.c",
+      "...",
+      "x".repeat(20_000),
+      "sk_solrouter_abc",
+      "eyJ.eyJ.sig",
+      `${good}.extra`,
+      "a.b.c\n",
+      "💥.💥.💥",
+    ]) {
       await rejects(junk);
     }
     // A tampered payload breaks the signature.

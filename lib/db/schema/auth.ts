@@ -7,10 +7,16 @@ export const accounts = pgTable(
     id: uuid("id").primaryKey().defaultRandom(),
     wallet: text("wallet").notNull().unique(),
     // Cached sum of ledger entries, kept in the same transaction as every entry.
-    balanceMicro: bigint("balance_micro", { mode: "bigint" }).notNull().default(sql`0`),
+    balanceMicro: bigint("balance_micro", { mode: "bigint" })
+      .notNull()
+      .default(sql`0`),
     // Part of the balance held by running gateway instances for calls in flight (see lib/gateway/README.md).
-    heldMicro: bigint("held_micro", { mode: "bigint" }).notNull().default(sql`0`),
-    lowBalanceThresholdMicro: bigint("low_balance_threshold_micro", { mode: "bigint" }).notNull().default(sql`1000000`),
+    heldMicro: bigint("held_micro", { mode: "bigint" })
+      .notNull()
+      .default(sql`0`),
+    lowBalanceThresholdMicro: bigint("low_balance_threshold_micro", { mode: "bigint" })
+      .notNull()
+      .default(sql`1000000`),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
@@ -33,8 +39,12 @@ export const signinChallenges = pgTable(
   },
   (t) => [
     index("signin_challenges_expires_idx").on(t.expiresAt),
-    index("signin_challenges_open_idx").on(t.expiresAt).where(sql`${t.usedAt} IS NULL`),
-    index("signin_challenges_client_open_idx").on(t.clientAddress, t.expiresAt).where(sql`${t.usedAt} IS NULL`),
+    index("signin_challenges_open_idx")
+      .on(t.expiresAt)
+      .where(sql`${t.usedAt} IS NULL`),
+    index("signin_challenges_client_open_idx")
+      .on(t.clientAddress, t.expiresAt)
+      .where(sql`${t.usedAt} IS NULL`),
   ],
 );
 

@@ -1,4 +1,15 @@
-import { bigint, bigserial, index, integer, uniqueIndex, jsonb, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import {
+  bigint,
+  bigserial,
+  index,
+  integer,
+  uniqueIndex,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  uuid,
+} from "drizzle-orm/pg-core";
 import { accounts } from "./auth";
 
 // Every balance change is one row here, written in the same transaction as the balance.
@@ -34,7 +45,10 @@ export const balanceHolds = pgTable(
     lease: uuid("lease").notNull().defaultRandom(),
     heartbeatAt: timestamp("heartbeat_at", { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [uniqueIndex("balance_holds_instance_account_idx").on(t.instanceId, t.accountId), index("balance_holds_heartbeat_idx").on(t.heartbeatAt)],
+  (t) => [
+    uniqueIndex("balance_holds_instance_account_idx").on(t.instanceId, t.accountId),
+    index("balance_holds_heartbeat_idx").on(t.heartbeatAt),
+  ],
 );
 
 export const topups = pgTable(

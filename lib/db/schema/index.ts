@@ -3,3 +3,4 @@ export * from "./billing";
 export * from "./keys";
 export * from "./usage";
 export * from "./activity";
+export * from "./idempotency";
