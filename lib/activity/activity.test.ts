@@ -25,7 +25,9 @@ const UA = "Mozilla/5.0 (activity test)";
 type Opts = Parameters<typeof call>[1];
 /** A route call from a real peer address with a browser user agent. */
 const from = (handler: Parameters<typeof call>[0], opts: Opts = {}) =>
-  runWithPeer({ address: IP, forwardedFor: undefined }, () => call(handler, { ...opts, headers: { "user-agent": UA, ...opts?.headers } }));
+  runWithPeer({ address: IP, forwardedFor: undefined }, () =>
+    call(handler, { ...opts, headers: { "user-agent": UA, ...opts?.headers } }),
+  );
 
 const b64 = (b: Uint8Array) => Buffer.from(b).toString("base64");
 
@@ -35,7 +37,9 @@ async function signIn(kp = nacl.sign.keyPair(), tamper = false) {
   const msg = new TextEncoder().encode(createSignInMessageText({ ...input, address }));
   const sig = nacl.sign.detached(msg, kp.secretKey);
   if (tamper) sig[0]! ^= 1;
-  const body = { output: { account: { address, publicKey: b64(kp.publicKey) }, signedMessage: b64(msg), signature: b64(sig) } };
+  const body = {
+    output: { account: { address, publicKey: b64(kp.publicKey) }, signedMessage: b64(msg), signature: b64(sig) },
+  };
   const res = await from(verify, { body });
   return { res, kp, address, body };
 }
@@ -44,7 +48,11 @@ describe.each(testDbKinds())("activity log and sessions (%s)", (kind) => {
   let db: TestDb;
   beforeAll(async () => {
     db = await openKeysDb(kind);
-    overrideEnv({ APP_URL: "http://localhost:3000", SOLANA_CLUSTER: "localnet", SIGNIN_RATE_LIMIT_PER_MINUTE: "100000" });
+    overrideEnv({
+      APP_URL: "http://localhost:3000",
+      SOLANA_CLUSTER: "localnet",
+      SIGNIN_RATE_LIMIT_PER_MINUTE: "100000",
+    });
   });
   afterAll(() => closeKeysDb(db));
 
@@ -53,8 +61,10 @@ describe.each(testDbKinds())("activity log and sessions (%s)", (kind) => {
       "SELECT kind, ip, user_agent, details FROM activity_events WHERE account_id = $1 ORDER BY id",
       [accountId],
     );
-  const allEvents = async () => Number((await db.query<{ n: string | number }>("SELECT count(*) AS n FROM activity_events"))[0]!.n);
-  const accountOf = async (wallet: string) => (await db.query<{ id: string }>("SELECT id FROM accounts WHERE wallet = $1", [wallet]))[0]!.id;
+  const allEvents = async () =>
+    Number((await db.query<{ n: string | number }>("SELECT count(*) AS n FROM activity_events"))[0]!.n);
+  const accountOf = async (wallet: string) =>
+    (await db.query<{ id: string }>("SELECT id FROM accounts WHERE wallet = $1", [wallet]))[0]!.id;
 
   it("records sign-in and sign-out once each with address and browser; a failed sign-in records nothing", async () => {
     const before = await allEvents();
@@ -85,8 +95,20 @@ describe.each(testDbKinds())("activity log and sessions (%s)", (kind) => {
     expect(created.status).toBe(201);
     const id = created.json.key.id as string;
     expect((await from(createKeyRoute, { cookie: a.cookie, body: { name: "x".repeat(500) } })).status).toBe(400);
-    expect((await from(patchRoute, { method: "PATCH", cookie: a.cookie, params: { id }, body: { spendCapMicro: 7_000_000 } })).status).toBe(200);
-    expect((await from(patchRoute, { method: "PATCH", cookie: a.cookie, params: { id }, body: { spendCapMicro: -1 } })).status).toBe(400);
+    expect(
+      (
+        await from(patchRoute, {
+          method: "PATCH",
+          cookie: a.cookie,
+          params: { id },
+          body: { spendCapMicro: 7_000_000 },
+        })
+      ).status,
+    ).toBe(200);
+    expect(
+      (await from(patchRoute, { method: "PATCH", cookie: a.cookie, params: { id }, body: { spendCapMicro: -1 } }))
+        .status,
+    ).toBe(400);
     const rolled = await from(rollRoute, { cookie: a.cookie, params: { id }, body: { graceSeconds: 0 } });
     expect(rolled.status).toBe(201);
     const fresh = rolled.json.key.id as string;
@@ -104,13 +126,21 @@ describe.each(testDbKinds())("activity log and sessions (%s)", (kind) => {
   it("pages newest first without gaps or repeats, hides other accounts' events, and exports CSV", async () => {
     const a = await signedInAccount();
     const b = await signedInAccount();
-    for (let i = 0; i < 5; i++) await from(createKeyRoute, { cookie: a.cookie, body: { name: `k${i}` }, headers: { "user-agent": `=HYPERLINK("x")` } });
+    for (let i = 0; i < 5; i++)
+      await from(createKeyRoute, {
+        cookie: a.cookie,
+        body: { name: `k${i}` },
+        headers: { "user-agent": `=HYPERLINK("x")` },
+      });
     await from(createKeyRoute, { cookie: b.cookie, body: { name: "theirs" } });
 
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const page = await call(activityRoute, { path: `/api/activity?limit=2${cursor ? `&cursor=${cursor}` : ""}`, cookie: a.cookie });
+      const page = await call(activityRoute, {
+        path: `/api/activity?limit=2${cursor ? `&cursor=${cursor}` : ""}`,
+        cookie: a.cookie,
+      });
       expect(page.status).toBe(200);
       seen.push(...page.json.events.map((e: { details: { name: string } }) => e.details.name));
       cursor = page.json.nextCursor;
@@ -122,7 +152,9 @@ describe.each(testDbKinds())("activity log and sessions (%s)", (kind) => {
     expect(theirs.map((e: { details: { name: string } }) => e.details.name)).toEqual(["theirs"]);
     const cross = await call(activityRoute, { path: `/api/activity?cursor=${theirs[0].id}`, cookie: a.cookie });
     expect(cross.json.events).toEqual([]);
-    expect((await call(activityRoute, { path: "/api/activity?limit=0", cookie: a.cookie })).json.error.code).toBe("invalid_request");
+    expect((await call(activityRoute, { path: "/api/activity?limit=0", cookie: a.cookie })).json.error.code).toBe(
+      "invalid_request",
+    );
     expect((await call(activityRoute, { path: "/api/activity?cursor=abc", cookie: a.cookie })).status).toBe(400);
 
     const csv = await call(csvRoute, { path: "/api/activity/export.csv", cookie: a.cookie });
@@ -160,8 +192,9 @@ describe.each(testDbKinds())("activity log and sessions (%s)", (kind) => {
     expect((await call(sessionsRoute, { path: "/api/sessions", cookie: other.cookie })).status).toBe(200);
     expect(await allEvents()).toBe(before);
 
-    const thirdId = listed.json.sessions.find((s: { current: boolean; createdAt: string }, i: number) => !s.current && i === 0)?.id
-      ?? listed.json.sessions.find((s: { current: boolean }) => !s.current).id;
+    const thirdId =
+      listed.json.sessions.find((s: { current: boolean; createdAt: string }, i: number) => !s.current && i === 0)?.id ??
+      listed.json.sessions.find((s: { current: boolean }) => !s.current).id;
     expect((await from(endRoute, { method: "DELETE", cookie: cookies[0], params: { id: thirdId } })).status).toBe(204);
     expect((await call(sessionsRoute, { path: "/api/sessions", cookie: cookies[0] })).json.sessions).toHaveLength(2);
 
@@ -169,11 +202,19 @@ describe.each(testDbKinds())("activity log and sessions (%s)", (kind) => {
     const ended = await from(othersRoute, { cookie: cookies[0], body: {} });
     expect(ended.status).toBe(200);
     expect(ended.json.ended).toBe(2);
-    for (const c of cookies.slice(1)) expect((await call(sessionsRoute, { path: "/api/sessions", cookie: c })).status).toBe(401);
+    for (const c of cookies.slice(1))
+      expect((await call(sessionsRoute, { path: "/api/sessions", cookie: c })).status).toBe(401);
     const left = await call(sessionsRoute, { path: "/api/sessions", cookie: cookies[0] });
     expect(left.json.sessions).toEqual([expect.objectContaining({ current: true })]);
     const kinds = (await events(accountId)).map((e) => e.kind);
-    expect(kinds).toEqual(["signed_in", "signed_in", "signed_in", "session_ended", "signed_in", "other_sessions_ended"]);
+    expect(kinds).toEqual([
+      "signed_in",
+      "signed_in",
+      "signed_in",
+      "session_ended",
+      "signed_in",
+      "other_sessions_ended",
+    ]);
     expect((await events(accountId)).at(-1)).toMatchObject({ ip: IP, user_agent: UA, details: { count: 2 } });
   });
 });

@@ -1,5 +1,9 @@
 import "server-only";
+import { sql } from "drizzle-orm";
 import { getDb, type Queryable } from "@/lib/db";
+import { activityEvents } from "@/lib/db/schema";
+
+// The owner of `activity_events`.
 
 export type ActivityKind =
   | "signed_in"
@@ -16,6 +20,8 @@ export type ActivityKind =
 export interface RequestOrigin {
   ip?: string | null;
   userAgent?: string | null;
+  /** Set when a management key (Authorization: Bearer) made the change: its id, kept in details. */
+  byKeyId?: string | null;
 }
 
 export interface ActivityInput extends RequestOrigin {
@@ -39,16 +45,19 @@ export const clipUserAgent = (ua: string | null | undefined) => (ua ? ua.slice(0
 
 /** Records one event with the caller's queryable, so it commits (or rolls back) with the change. */
 export async function recordActivity(q: Queryable, e: ActivityInput): Promise<void> {
-  await q.query("INSERT INTO activity_events (account_id, kind, ip, user_agent, details) VALUES ($1, $2, $3, $4, $5)", [
-    e.accountId,
-    e.kind,
-    e.ip?.slice(0, 100) ?? null,
-    clipUserAgent(e.userAgent),
-    JSON.stringify(e.details ?? {}),
-  ]);
+  await q.rows(sql`
+    INSERT INTO ${activityEvents} (account_id, kind, ip, user_agent, details)
+    VALUES (${e.accountId}, ${e.kind}, ${e.ip?.slice(0, 100) ?? null}, ${clipUserAgent(e.userAgent)}, ${JSON.stringify(e.byKeyId ? { ...e.details, byKeyId: e.byKeyId } : (e.details ?? {}))})`);
 }
 
-type Row = { id: string | bigint; kind: ActivityKind; at: Date | string; ip: string | null; user_agent: string | null; details: unknown };
+type Row = {
+  id: string | bigint;
+  kind: ActivityKind;
+  at: Date | string;
+  ip: string | null;
+  user_agent: string | null;
+  details: unknown;
+};
 
 const toEvent = (r: Row): ActivityEvent => ({
   id: String(r.id),
@@ -66,17 +75,12 @@ const toEvent = (r: Row): ActivityEvent => ({
  */
 export async function listActivity(accountId: string, opts: { cursor?: string; limit: number }) {
   const db = await getDb();
-  const params: unknown[] = [accountId, opts.limit + 1];
-  let after = "";
-  if (opts.cursor) {
-    params.push(opts.cursor);
-    after = `AND (at, id) < (SELECT at, id FROM activity_events WHERE id = $3 AND account_id = $1)`;
-  }
-  const rows = await db.query<Row>(
-    `SELECT id, kind, at, ip, user_agent, details FROM activity_events WHERE account_id = $1 ${after}
-     ORDER BY at DESC, id DESC LIMIT $2`,
-    params,
-  );
+  const after = opts.cursor
+    ? sql`AND (at, id) < (SELECT at, id FROM ${activityEvents} WHERE id = ${opts.cursor} AND account_id = ${accountId})`
+    : sql``;
+  const rows = await db.rows<Row>(sql`
+    SELECT id, kind, at, ip, user_agent, details FROM ${activityEvents} WHERE account_id = ${accountId} ${after}
+    ORDER BY at DESC, id DESC LIMIT ${opts.limit + 1}`);
   const events = rows.slice(0, opts.limit).map(toEvent);
   return { events, nextCursor: rows.length > opts.limit ? events[events.length - 1]!.id : null };
 }

@@ -1,27 +1,27 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import nacl from "tweetnacl";
 import bs58 from "bs58";
 import { overrideEnv } from "@/lib/env";
-import { getDb, setDb } from "@/lib/db";
-import { testDbKinds, useTestDb, type TestDb } from "@/lib/test/db";
+import { getDb } from "@/lib/db";
+import { testDbKinds } from "@/lib/test/db";
+import { testRuntime } from "@/lib/test/runtime";
 import { call } from "@/lib/test/http";
 import { signedInAccount } from "@/lib/test/session";
-import { createSignInMessageText, type SignInInput } from "@/lib/auth/siws-message";
+import type { SignInInput } from "@/lib/auth/siws-message";
+import { signedVerifyBody } from "@/lib/test/siws-input";
 import { sha256Hex } from "@/lib/crypto/random";
 import { GET as challenge } from "@/app/api/auth/challenge/route";
 import { POST as verify } from "@/app/api/auth/verify/route";
 import { POST as logout } from "@/app/api/auth/logout/route";
 import { GET as me } from "@/app/api/me/route";
 
-const b64 = (b: Uint8Array) => Buffer.from(b).toString("base64");
 const tokenOf = (cookie: string) => cookie.slice(cookie.indexOf("=") + 1);
 
 async function signIn() {
   const kp = nacl.sign.keyPair();
   const address = bs58.encode(kp.publicKey);
   const input: SignInInput = (await call(challenge, { path: `/api/auth/challenge?address=${address}` })).json.input;
-  const msg = new TextEncoder().encode(createSignInMessageText({ ...input, address }));
-  return call(verify, { body: { output: { account: { address, publicKey: b64(kp.publicKey) }, signedMessage: b64(msg), signature: b64(nacl.sign.detached(msg, kp.secretKey)) } } });
+  return call(verify, { body: signedVerifyBody(input, kp) });
 }
 
 async function sessionExists(token: string) {
@@ -30,16 +30,10 @@ async function sessionExists(token: string) {
 }
 
 describe.each(testDbKinds())("session cookie (%s)", (kind) => {
-  let db: TestDb;
   const base = { SOLANA_CLUSTER: "localnet", SIGNIN_RATE_LIMIT_PER_MINUTE: "100000" };
-  beforeAll(async () => {
-    overrideEnv({ ...base, APP_URL: "https://app.solrouter.test" });
-    db = await useTestDb(kind);
-  });
+  const { db } = testRuntime(kind, { env: { ...base, APP_URL: "https://app.solrouter.test" } });
   afterAll(async () => {
     overrideEnv({ ...base, APP_URL: "http://localhost:3000" });
-    setDb(undefined);
-    await db.close();
   });
 
   it("is __Host-sr_session on https: Secure, Path=/, no Domain", async () => {

@@ -2,7 +2,8 @@ import "server-only";
 import { env } from "@/lib/env";
 import { getDb, type Queryable } from "@/lib/db";
 import { randomToken, sha256Hex } from "@/lib/crypto/random";
-import { recordActivity, type RequestOrigin } from "@/lib/activity/events";
+import { clipUserAgent, recordActivity, type RequestOrigin } from "@/lib/activity/events";
+import { deleteSessionByTokenHash, findLiveSession, insertSession, touchSession } from "./store";
 
 // On https the cookie is `__Host-sr_session`: browsers accept that name only with Secure,
 // Path=/ and no Domain, and only from this exact https origin, so no sibling subdomain and no
@@ -27,12 +28,16 @@ export function mintSessionToken(now: Date) {
   return { token, tokenHash: sha256Hex(token), expiresAt: new Date(now.getTime() + SESSION_TTL_MS) };
 }
 
-export async function createSession(q: Queryable, accountId: string, userAgent: string | null, now: Date) {
+/** Opens a session for the account (sign-in, and the tests' signed-in accounts); returns the cookie's token. */
+export async function createSession(
+  q: Queryable,
+  accountId: string,
+  userAgent: string | null,
+  now: Date,
+  ip: string | null = null,
+) {
   const { token, tokenHash, expiresAt } = mintSessionToken(now);
-  await q.query(
-    "INSERT INTO sessions (token_hash, account_id, expires_at, created_at, last_seen_at, user_agent) VALUES ($1, $2, $3, $4, $4, $5)",
-    [tokenHash, accountId, expiresAt, now, userAgent?.slice(0, 512) ?? null],
-  );
+  await insertSession(q, { tokenHash, accountId, expiresAt, now, userAgent: clipUserAgent(userAgent), ip });
   return { token, expiresAt };
 }
 
@@ -40,25 +45,18 @@ export async function findSession(token: string | undefined, now = new Date()): 
   if (!token || token.length > 100) return null;
   const db = await getDb();
   const tokenHash = sha256Hex(token);
-  const rows = await db.query<{ account_id: string; wallet: string; last_seen_at: Date | string }>(
-    `SELECT s.account_id, a.wallet, s.last_seen_at FROM sessions s JOIN accounts a ON a.id = s.account_id
-     WHERE s.token_hash = $1 AND s.expires_at > $2`,
-    [tokenHash, now],
-  );
-  const row = rows[0];
+  const row = await findLiveSession(db, tokenHash, now);
   if (!row) return null;
-  if (now.getTime() - new Date(row.last_seen_at).getTime() > LAST_SEEN_GRANULARITY_MS) {
-    await db.query("UPDATE sessions SET last_seen_at = $2 WHERE token_hash = $1", [tokenHash, now]);
-  }
-  return { accountId: row.account_id, wallet: row.wallet, tokenHash };
+  if (now.getTime() - row.lastSeenAt.getTime() > LAST_SEEN_GRANULARITY_MS) await touchSession(db, tokenHash, now);
+  return { accountId: row.accountId, wallet: row.wallet, tokenHash };
 }
 
 export async function deleteSession(token: string | undefined, origin: RequestOrigin = {}): Promise<void> {
   if (!token) return;
   const db = await getDb();
   await db.transaction(async (tx) => {
-    const [gone] = await tx.query<{ account_id: string }>("DELETE FROM sessions WHERE token_hash = $1 RETURNING account_id", [sha256Hex(token)]);
-    if (gone) await recordActivity(tx, { accountId: gone.account_id, kind: "signed_out", ...origin });
+    const accountId = await deleteSessionByTokenHash(tx, sha256Hex(token));
+    if (accountId) await recordActivity(tx, { accountId, kind: "signed_out", ...origin });
   });
 }
 

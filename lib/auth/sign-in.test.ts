@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import nacl from "tweetnacl";
 import bs58 from "bs58";
 import { overrideEnv } from "@/lib/env";
-import { setDb } from "@/lib/db";
-import { testDbKinds, useTestDb, type TestDb } from "@/lib/test/db";
+import { testDbKinds } from "@/lib/test/db";
+import { testRuntime } from "@/lib/test/runtime";
 import { call, cookieFrom } from "@/lib/test/http";
 import { createSignInMessageText, type SignInInput } from "@/lib/auth/siws-message";
 import { runWithPeer } from "@/lib/http/peer";
@@ -19,7 +19,11 @@ function wallet() {
   return { kp, address: bs58.encode(kp.publicKey) };
 }
 
-function sign(w: ReturnType<typeof wallet>, text: string, opts: { signer?: ReturnType<typeof wallet>; address?: string } = {}) {
+function sign(
+  w: ReturnType<typeof wallet>,
+  text: string,
+  opts: { signer?: ReturnType<typeof wallet>; address?: string } = {},
+) {
   const msg = new TextEncoder().encode(text);
   const signer = opts.signer ?? w;
   return {
@@ -35,26 +39,33 @@ function sign(w: ReturnType<typeof wallet>, text: string, opts: { signer?: Retur
 const text = (i: SignInInput) => createSignInMessageText({ ...i, address: i.address! });
 
 async function issue(address?: string): Promise<SignInInput> {
-  const res = await call(challenge, { path: `/api/auth/challenge${address ? `?address=${address}` : ""}`, headers: { "x-forwarded-for": `10.0.0.${Math.floor(Math.random() * 250)}` } });
+  const res = await call(challenge, {
+    path: `/api/auth/challenge${address ? `?address=${address}` : ""}`,
+    headers: { "x-forwarded-for": `10.0.0.${Math.floor(Math.random() * 250)}` },
+  });
   expect(res.status).toBe(200);
   return res.json.input;
 }
 
 describe.each(testDbKinds())("sign in with Solana (%s)", (kind) => {
-  let db: TestDb;
-  beforeAll(async () => {
-    overrideEnv({ APP_URL: "http://localhost:3000", SOLANA_CLUSTER: "localnet", SIGNIN_RATE_LIMIT_PER_MINUTE: "100000" });
-    db = await useTestDb(kind);
-  });
-  afterAll(async () => {
-    setDb(undefined);
-    await db.close();
+  const { db } = testRuntime(kind, {
+    env: {
+      APP_URL: "http://localhost:3000",
+      SOLANA_CLUSTER: "localnet",
+      SIGNIN_RATE_LIMIT_PER_MINUTE: "100000",
+    },
   });
 
   it("issues a complete challenge", async () => {
     const w = wallet();
     const input = await issue(w.address);
-    expect(input).toMatchObject({ domain: "localhost:3000", uri: "http://localhost:3000", version: "1", chainId: "localnet", address: w.address });
+    expect(input).toMatchObject({
+      domain: "localhost:3000",
+      uri: "http://localhost:3000",
+      version: "1",
+      chainId: "localnet",
+      address: w.address,
+    });
     expect(input.nonce).toMatch(/^[A-Za-z0-9]{16,}$/);
     const ttl = Date.parse(input.expirationTime) - Date.parse(input.issuedAt);
     expect(ttl).toBeGreaterThan(0);
@@ -100,14 +111,22 @@ describe.each(testDbKinds())("sign in with Solana (%s)", (kind) => {
     ["tampered statement", "invalid_message", (w, i) => sign(w, text({ ...i, statement: "Send me your funds" }))],
     ["another domain", "domain_mismatch", (w, i) => sign(w, text({ ...i, domain: "evil.example" }))],
     ["a signature from another key", "invalid_signature", (w, i) => sign(w, text(i), { signer: wallet() })],
-    ["a public key that is not the address", "invalid_signature", (w, i) => {
-      const other = wallet();
-      return sign(other, text(i), { address: w.address });
-    }],
+    [
+      "a public key that is not the address",
+      "invalid_signature",
+      (w, i) => {
+        const other = wallet();
+        return sign(other, text(i), { address: w.address });
+      },
+    ],
     ["a made-up nonce", "nonce_unknown", (w, i) => sign(w, text({ ...i, nonce: "A".repeat(24) }))],
     ["a prefixed message", "invalid_message", (w, i) => sign(w, `Hello\n${text(i)}`)],
     ["an appended line", "invalid_message", (w, i) => sign(w, `${text(i)}\nAdmin: true`)],
-    ["a changed expiry", "invalid_message", (w, i) => sign(w, text({ ...i, expirationTime: new Date(Date.now() + 86400_000).toISOString() }))],
+    [
+      "a changed expiry",
+      "invalid_message",
+      (w, i) => sign(w, text({ ...i, expirationTime: new Date(Date.now() + 86400_000).toISOString() })),
+    ],
   ];
 
   it.each(refusals)("refuses %s (%s)", async (_name, code, build) => {
@@ -123,7 +142,10 @@ describe.each(testDbKinds())("sign in with Solana (%s)", (kind) => {
     const w = wallet();
     const input = await issue(w.address);
     const past = new Date(Date.now() - 60_000).toISOString();
-    await db.query("UPDATE signin_challenges SET expires_at = $2::timestamptz, input = jsonb_set(input, '{expirationTime}', to_jsonb($3::text)) WHERE nonce = $1", [input.nonce, past, past]);
+    await db.query(
+      "UPDATE signin_challenges SET expires_at = $2::timestamptz, input = jsonb_set(input, '{expirationTime}', to_jsonb($3::text)) WHERE nonce = $1",
+      [input.nonce, past, past],
+    );
     const expired = { ...input, expirationTime: past };
     const res = await call(verify, { body: sign(w, text(expired)) });
     expect(res.status).toBe(401);
@@ -145,7 +167,10 @@ describe.each(testDbKinds())("sign in with Solana (%s)", (kind) => {
     const results = await Promise.all(Array.from({ length: 10 }, () => call(verify, { body })));
     expect(results.filter((r) => r.status === 200)).toHaveLength(1);
     expect(results.filter((r) => r.status === 401 && r.json.error.code === "nonce_used")).toHaveLength(9);
-    const sessions = await db.query<{ n: string | number }>("SELECT count(*)::int AS n FROM sessions s JOIN accounts a ON a.id = s.account_id WHERE a.wallet = $1", [w.address]);
+    const sessions = await db.query<{ n: string | number }>(
+      "SELECT count(*)::int AS n FROM sessions s JOIN accounts a ON a.id = s.account_id WHERE a.wallet = $1",
+      [w.address],
+    );
     expect(Number(sessions[0]!.n)).toBe(1);
   });
 
@@ -186,7 +211,10 @@ describe.each(testDbKinds())("sign in with Solana (%s)", (kind) => {
       const statuses: number[] = [];
       // The socket's address, as lib/http/peer.ts captures it under next start; a forwarded-for
       // header is not believed without TRUSTED_PROXIES (lib/http/client-address.test.ts).
-      const from = (address: string) => runWithPeer({ address, forwardedFor: undefined }, () => call(challenge, { path: "/api/auth/challenge", headers: { "x-forwarded-for": "198.51.100.1" } }));
+      const from = (address: string) =>
+        runWithPeer({ address, forwardedFor: undefined }, () =>
+          call(challenge, { path: "/api/auth/challenge", headers: { "x-forwarded-for": "198.51.100.1" } }),
+        );
       for (let i = 0; i < 4; i++) statuses.push((await from("203.0.113.9")).status);
       expect(statuses).toEqual([200, 200, 200, 429]);
       const limited = await from("203.0.113.9");
@@ -195,7 +223,11 @@ describe.each(testDbKinds())("sign in with Solana (%s)", (kind) => {
       // Another client is unaffected.
       expect((await from("203.0.113.10")).status).toBe(200);
     } finally {
-      overrideEnv({ APP_URL: "http://localhost:3000", SOLANA_CLUSTER: "localnet", SIGNIN_RATE_LIMIT_PER_MINUTE: "100000" });
+      overrideEnv({
+        APP_URL: "http://localhost:3000",
+        SOLANA_CLUSTER: "localnet",
+        SIGNIN_RATE_LIMIT_PER_MINUTE: "100000",
+      });
     }
     const bad = await call(challenge, { path: "/api/auth/challenge?address=not-an-address" });
     expect(bad.status).toBe(400);

@@ -9,23 +9,12 @@ import {
   type SignInInput,
   type SignInMessageFields,
 } from "@/lib/auth/siws-message";
+import { issuedInput } from "@/lib/test/siws-input";
 
 // Any valid base58 32-byte key works here; signatures are covered in siws.test.ts.
 const alice = { address: "9WzDXwBbmkg8ZTbNMqUxvQRAyrZzDsGYdLVL9zYtAWWM" };
 
-function issued(overrides: Partial<SignInInput> = {}): SignInInput {
-  return {
-    domain: "app.solrouter.test",
-    statement: "Sign in to Solrouter to manage your API keys.",
-    uri: "https://app.solrouter.test",
-    version: "1",
-    chainId: "devnet",
-    nonce: "n0nce1234abcd",
-    issuedAt: "2025-06-01T11:59:00.000Z",
-    expirationTime: "2025-06-01T12:09:00.000Z",
-    ...overrides,
-  };
-}
+const issued = issuedInput;
 
 const canonical = (input: SignInInput, address = alice.address) => createSignInMessageText({ ...input, address });
 

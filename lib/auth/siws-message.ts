@@ -118,7 +118,7 @@ function isAuthority(s: string): boolean {
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
     const alnum = (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
-    if (!alnum && "-._~%!$&'()*+,;=:@[]".indexOf(s[i]) === -1) return false;
+    if (!alnum && "-._~%!$&'()*+,;=:@[]".indexOf(s.charAt(i)) === -1) return false;
   }
   return true;
 }
@@ -136,12 +136,13 @@ function isFieldLine(line: string): boolean {
 export function parseSignInMessageText(text: string): ParsedSignInMessage | null {
   if (hasControlChars(text)) return null;
   const lines = text.split("\n");
-  const header = lines[0];
+  // split always returns at least one element.
+  const header = lines[0]!;
   if (!header.endsWith(HEADER_SUFFIX)) return null;
   const domain = header.slice(0, header.length - HEADER_SUFFIX.length);
   if (!isAuthority(domain)) return null;
   if (lines.length < 2) return null;
-  const address = lines[1];
+  const address = lines[1]!;
   if (!isBase58Address(address)) return null;
 
   const parsed: {
@@ -153,8 +154,8 @@ export function parseSignInMessageText(text: string): ParsedSignInMessage | null
     i++;
     // Same tie-break as the util: a first block that starts like a field is the field block.
     if (i >= lines.length) return null;
-    if (!isFieldLine(lines[i])) {
-      parsed.statement = lines[i];
+    if (!isFieldLine(lines[i]!)) {
+      parsed.statement = lines[i]!;
       i++;
       if (i < lines.length) {
         if (lines[i] !== "") return null;
@@ -166,7 +167,7 @@ export function parseSignInMessageText(text: string): ParsedSignInMessage | null
 
   let nextField = 0;
   for (; i < lines.length; i++) {
-    const line = lines[i];
+    const line = lines[i]!;
     if (line === RESOURCES_LINE) {
       const resources = lines.slice(i + 1);
       for (const r of resources) {
@@ -177,7 +178,7 @@ export function parseSignInMessageText(text: string): ParsedSignInMessage | null
     }
     let matched = false;
     for (; nextField < LINE_FIELDS.length; nextField++) {
-      const [name, label] = LINE_FIELDS[nextField];
+      const [name, label] = LINE_FIELDS[nextField]!;
       if (line.startsWith(label)) {
         parsed[name] = line.slice(label.length);
         nextField++;

@@ -17,6 +17,8 @@ export type VerifySignInOutputArgs = {
   issued: SignInInput;
   signedMessage: Uint8Array;
   signature: Uint8Array;
+  /** The bytes the signature covers when not signedMessage itself (a memo sign-in's transaction). */
+  signedBytes?: Uint8Array;
   publicKey: Uint8Array;
   /** output.account.address as reported by the wallet. */
   accountAddress: string;
@@ -105,7 +107,7 @@ function ed25519Verify(message: Uint8Array, signature: Uint8Array, publicKey: Ui
  * domain is mandatory, and the signing key must be the address shown in the message.
  */
 export function verifySignInOutput(args: VerifySignInOutputArgs): SiwsVerifyResult {
-  const { issued, signedMessage, signature, publicKey, accountAddress, now } = args;
+  const { issued, signedMessage, signature, publicKey, accountAddress, now, signedBytes } = args;
   const fail = (code: SiwsFailureCode): SiwsVerifyResult => ({ ok: false, code });
 
   const text = decodeSignedMessage(signedMessage);
@@ -126,7 +128,7 @@ export function verifySignInOutput(args: VerifySignInOutputArgs): SiwsVerifyResu
 
   // Without this, any key could sign a message naming someone else's address.
   if (publicKey.length !== 32 || bs58.encode(publicKey) !== msg.address) return fail("invalid_signature");
-  if (!ed25519Verify(signedMessage, signature, publicKey)) return fail("invalid_signature");
+  if (!ed25519Verify(signedBytes ?? signedMessage, signature, publicKey)) return fail("invalid_signature");
 
   return { ok: true, address: msg.address };
 }

@@ -3,6 +3,7 @@ import bs58 from "bs58";
 import { describe, expect, it } from "vitest";
 import { createSignInMessageText, type SignInInput } from "@/lib/auth/siws-message";
 import { extractNonce, verifySignInOutput, type VerifySignInOutputArgs } from "@/lib/auth/siws-verify";
+import { issuedInput } from "@/lib/test/siws-input";
 
 type Signer = { privateKey: KeyObject; publicKey: Uint8Array; address: string };
 
@@ -19,19 +20,7 @@ const signBytes = (s: Signer, bytes: Uint8Array) => new Uint8Array(sign(null, by
 
 const NOW = new Date("2025-06-01T12:00:00.000Z");
 
-function issued(overrides: Partial<SignInInput> = {}): SignInInput {
-  return {
-    domain: "app.solrouter.test",
-    statement: "Sign in to Solrouter to manage your API keys.",
-    uri: "https://app.solrouter.test",
-    version: "1",
-    chainId: "devnet",
-    nonce: "n0nce1234abcd",
-    issuedAt: "2025-06-01T11:59:00.000Z",
-    expirationTime: "2025-06-01T12:09:00.000Z",
-    ...overrides,
-  };
-}
+const issued = issuedInput;
 
 /** Wallet side: sign arbitrary text (or bytes) with `signer`, presenting `presented` as the key. */
 function output(

@@ -3,19 +3,13 @@ import { Keypair, PublicKey, Transaction } from "@solana/web3.js";
 import { testDbKinds, type TestDb } from "@/lib/test/db";
 import { call } from "@/lib/test/http";
 import { signedInAccount } from "@/lib/test/session";
-import { startTestLocalnet, stopTestLocalnet, type TestLocalnet } from "@/lib/test/localnet";
+import { testLocalnet } from "@/lib/test/runtime";
 import { closeTopupDb, openTopupDb, topupSteps, type TestTopup } from "@/lib/test/topups";
 import { memoInstruction } from "@/lib/solana/transfer";
 import { GET as list } from "@/app/api/topups/route";
 
 // Deposits that must be refused with 422 deposit_invalid (or 404), crediting nothing.
-let net: TestLocalnet;
-beforeAll(async () => {
-  net = await startTestLocalnet();
-});
-afterAll(async () => {
-  await stopTestLocalnet(net);
-});
+const net = testLocalnet();
 
 const { intent, balance, confirmWith, pay, transfer } = topupSteps(() => net);
 
@@ -27,12 +21,19 @@ describe.each(testDbKinds())("deposit verification refuses (%s)", (kind) => {
   });
   afterAll(() => closeTopupDb(db));
 
+  /** A transfer for intent `t` with one thing wrong in it (mint, destination or amount). */
+  const payWith = (t: TestTopup, o: { mint: PublicKey; to: PublicKey; amount: bigint }) =>
+    net.send(payer, transfer({ from: payer, reference: t.reference, ...o }));
+
   async function refused(cookie: string, t: TestTopup, sig: string, reason: RegExp) {
     const res = await confirmWith(cookie, t.id, sig);
     expect(res.status).toBe(422);
     expect(res.json.error.code).toBe("deposit_invalid");
     expect(res.json.error.message).toMatch(reason);
-    const [row] = await db.query<{ status: string; failure_reason: string | null }>("SELECT status, failure_reason FROM topups WHERE id = $1", [t.id]);
+    const [row] = await db.query<{ status: string; failure_reason: string | null }>(
+      "SELECT status, failure_reason FROM topups WHERE id = $1",
+      [t.id],
+    );
     expect(row!.status).toBe("pending");
   }
 
@@ -41,7 +42,7 @@ describe.each(testDbKinds())("deposit verification refuses (%s)", (kind) => {
     const t = await intent(a.cookie, "USDC", 2_000_000);
     const stranger = Keypair.generate().publicKey;
     await net.rpc("requestTokenAirdrop", [stranger.toBase58(), net.usdc.toBase58(), "0"]);
-    const sig = await net.send(payer, transfer({ from: payer, mint: net.usdc, to: net.ataOf(stranger, net.usdc), amount: 2_000_000n, reference: t.reference }));
+    const sig = await payWith(t, { mint: net.usdc, to: net.ataOf(stranger, net.usdc), amount: 2_000_000n });
     await refused(a.cookie, t, sig, /did not send USDC to the treasury/);
     expect(await balance(a.cookie)).toBe(0);
   });
@@ -49,7 +50,7 @@ describe.each(testDbKinds())("deposit verification refuses (%s)", (kind) => {
   it("one base unit short", async () => {
     const a = await signedInAccount();
     const t = await intent(a.cookie, "USDC", 2_000_000);
-    const sig = await net.send(payer, transfer({ from: payer, mint: net.usdc, to: new PublicKey(t.payToTokenAccount), amount: 1_999_999n, reference: t.reference }));
+    const sig = await payWith(t, { mint: net.usdc, to: new PublicKey(t.payToTokenAccount), amount: 1_999_999n });
     await refused(a.cookie, t, sig, /sent 1\.999999 USDC, less than the 2 USDC/);
     expect(await balance(a.cookie)).toBe(0);
   });
@@ -57,7 +58,7 @@ describe.each(testDbKinds())("deposit verification refuses (%s)", (kind) => {
   it("the wrong mint", async () => {
     const a = await signedInAccount();
     const t = await intent(a.cookie, "USDC", 2_000_000);
-    const sig = await net.send(payer, transfer({ from: payer, mint: net.router, to: net.ataOf(net.treasury, net.router), amount: 2_000_000n, reference: t.reference }));
+    const sig = await payWith(t, { mint: net.router, to: net.ataOf(net.treasury, net.router), amount: 2_000_000n });
     await refused(a.cookie, t, sig, /did not send USDC/);
     expect(await balance(a.cookie)).toBe(0);
   });
@@ -67,7 +68,13 @@ describe.each(testDbKinds())("deposit verification refuses (%s)", (kind) => {
     const first = await intent(a.cookie, "USDC", 1_000_000);
     const second = await intent(a.cookie, "USDC", 1_000_000);
     // One transaction carrying both references and enough for both: it still pays only one intent.
-    const ixs = transfer({ from: payer, mint: net.usdc, to: new PublicKey(first.payToTokenAccount), amount: 2_000_000n, reference: first.reference });
+    const ixs = transfer({
+      from: payer,
+      mint: net.usdc,
+      to: new PublicKey(first.payToTokenAccount),
+      amount: 2_000_000n,
+      reference: first.reference,
+    });
     ixs[1]!.keys.push({ pubkey: new PublicKey(second.reference), isSigner: false, isWritable: false });
     const sig = await net.send(payer, ixs);
     expect((await confirmWith(a.cookie, first.id, sig)).status).toBe(200);
@@ -81,7 +88,13 @@ describe.each(testDbKinds())("deposit verification refuses (%s)", (kind) => {
     const broke = await net.fundedWallet({ usdc: 10n });
     const { blockhash, lastValidBlockHeight } = await net.conn.getLatestBlockhash();
     const tx = new Transaction({ feePayer: broke.publicKey, blockhash, lastValidBlockHeight }).add(
-      ...transfer({ from: broke, mint: net.usdc, to: new PublicKey(t.payToTokenAccount), amount: 1_000_000n, reference: t.reference }),
+      ...transfer({
+        from: broke,
+        mint: net.usdc,
+        to: new PublicKey(t.payToTokenAccount),
+        amount: 1_000_000n,
+        reference: t.reference,
+      }),
     );
     tx.sign(broke);
     const sig = await net.conn.sendRawTransaction(tx.serialize(), { skipPreflight: true });
@@ -103,7 +116,16 @@ describe.each(testDbKinds())("deposit verification refuses (%s)", (kind) => {
     const a = await signedInAccount();
     const t = await intent(a.cookie, "USDC", 1_000_000);
     const someoneElse = await net.fundedWallet();
-    const sig = await net.send(someoneElse, transfer({ from: someoneElse, mint: net.usdc, to: new PublicKey(t.payToTokenAccount), amount: 1_000_000n, memo: t.memo }));
+    const sig = await net.send(
+      someoneElse,
+      transfer({
+        from: someoneElse,
+        mint: net.usdc,
+        to: new PublicKey(t.payToTokenAccount),
+        amount: 1_000_000n,
+        memo: t.memo,
+      }),
+    );
     await refused(a.cookie, t, sig, /reference is missing/);
     expect(await balance(a.cookie)).toBe(0);
   });

@@ -3,6 +3,7 @@ import type { Queryable } from "@/lib/db";
 import { allSignaturesForAddress, getTransaction, type RpcSignatureInfo } from "@/lib/solana/rpc";
 import { checkDeposit, type DepositVerdict } from "./deposit-verify";
 import { expectationFor, type TopupRow } from "./topups";
+import { signaturesUsedElsewhere } from "./topups-store";
 
 // Finds an intent's payment among every transaction that names its reference, however many
 // others name it too (anyone can send a transaction naming a reference: failed ones, dust,
@@ -38,16 +39,26 @@ export const ALREADY_CREDITED = "This transaction was already credited to anothe
 
 async function creditedElsewhere(q: Queryable, row: TopupRow, sigs: RpcSignatureInfo[]): Promise<Set<string>> {
   if (!sigs.length) return new Set();
-  const rows = await q.query<{ signature: string }>("SELECT signature FROM topups WHERE signature = ANY($1::text[]) AND id <> $2", [
+  return signaturesUsedElsewhere(
+    q,
     sigs.map((s) => s.signature),
     row.id,
-  ]);
-  return new Set(rows.map((r) => r.signature));
+  );
 }
 
 export async function scanReference(q: Queryable, row: TopupRow, opts: ScanOptions): Promise<ScanResult> {
-  const listed = await allSignaturesForAddress(row.reference, { until: row.scan_cursor ?? undefined, pageSize: opts.pageSize, timeoutMs: opts.timeoutMs });
-  const result: ScanResult = { payment: null, cursor: row.scan_cursor, reason: null, complete: listed.complete, fresh: listed.signatures.length > 0 };
+  const listed = await allSignaturesForAddress(row.reference, {
+    until: row.scan_cursor ?? undefined,
+    pageSize: opts.pageSize,
+    timeoutMs: opts.timeoutMs,
+  });
+  const result: ScanResult = {
+    payment: null,
+    cursor: row.scan_cursor,
+    reason: null,
+    complete: listed.complete,
+    fresh: listed.signatures.length > 0,
+  };
   if (!listed.signatures.length) return result;
   const oldestFirst = [...listed.signatures].reverse();
   const taken = await creditedElsewhere(q, row, oldestFirst);

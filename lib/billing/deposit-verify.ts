@@ -15,8 +15,7 @@ export interface DepositExpectation {
 }
 
 export type DepositVerdict =
-  | { ok: true; received: bigint; slot: number; blockTime: number | null }
-  | { ok: false; reason: string };
+  { ok: true; received: bigint; slot: number; blockTime: number | null } | { ok: false; reason: string };
 
 /** Every account the transaction loaded, in the order token balances index them. */
 export function accountKeys(tx: RpcTransaction): string[] {
@@ -36,17 +35,23 @@ function balanceAt(list: RpcTokenBalance[] | null | undefined, index: number, mi
  */
 export function checkDeposit(tx: RpcTransaction, exp: DepositExpectation): DepositVerdict {
   if (!tx.meta) return { ok: false, reason: "The node returned this transaction without its result." };
-  if (tx.meta.err !== null && tx.meta.err !== undefined) return { ok: false, reason: "This transaction failed on chain, so nothing was transferred." };
+  if (tx.meta.err !== null && tx.meta.err !== undefined)
+    return { ok: false, reason: "This transaction failed on chain, so nothing was transferred." };
   const keys = accountKeys(tx);
-  if (!keys.includes(exp.reference)) return { ok: false, reason: "This transaction is not a payment for this top-up (its reference is missing)." };
+  if (!keys.includes(exp.reference))
+    return { ok: false, reason: "This transaction is not a payment for this top-up (its reference is missing)." };
   const index = keys.indexOf(exp.treasuryTokenAccount);
   const post = index >= 0 ? balanceAt(tx.meta.postTokenBalances, index, exp.mint) : null;
   const pre = index >= 0 ? (balanceAt(tx.meta.preTokenBalances, index, exp.mint) ?? 0n) : 0n;
   const received = post === null ? 0n : post - pre;
   const need = `${displayTokenAmount(exp.amount, exp.decimals)} ${exp.token}`;
-  if (received <= 0n) return { ok: false, reason: `This transaction did not send ${exp.token} to the treasury's ${exp.token} account.` };
+  if (received <= 0n)
+    return { ok: false, reason: `This transaction did not send ${exp.token} to the treasury's ${exp.token} account.` };
   if (received < exp.amount) {
-    return { ok: false, reason: `This transaction sent ${displayTokenAmount(received, exp.decimals)} ${exp.token}, less than the ${need} this top-up needs.` };
+    return {
+      ok: false,
+      reason: `This transaction sent ${displayTokenAmount(received, exp.decimals)} ${exp.token}, less than the ${need} this top-up needs.`,
+    };
   }
   if (tx.blockTime !== null && tx.blockTime * 1000 > exp.expiresAt.getTime()) {
     return { ok: false, reason: "This payment arrived after the top-up had expired." };
@@ -55,7 +60,11 @@ export function checkDeposit(tx: RpcTransaction, exp: DepositExpectation): Depos
 }
 
 /** Fetches the transaction at the configured commitment; null while the node has not seen it confirmed. */
-export async function fetchAndCheckDeposit(signature: string, exp: DepositExpectation, opts: { timeoutMs?: number } = {}): Promise<DepositVerdict | null> {
+export async function fetchAndCheckDeposit(
+  signature: string,
+  exp: DepositExpectation,
+  opts: { timeoutMs?: number } = {},
+): Promise<DepositVerdict | null> {
   const tx = await getTransaction(signature, opts);
   return tx ? checkDeposit(tx, exp) : null;
 }

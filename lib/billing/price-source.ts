@@ -1,5 +1,6 @@
 import "server-only";
 import { env } from "@/lib/env";
+import { peekPart, setPart } from "@/lib/runtime";
 import { toPlainDecimal } from "@/lib/solana/token-amount";
 
 export type TopupToken = "USDC" | "ROUTER";
@@ -26,15 +27,12 @@ export const envPriceSource: PriceSource = {
   },
 };
 
-const KEY = Symbol.for("solrouter.price-source");
-type Holder = { [KEY]?: PriceSource };
-
 export function priceSource(): PriceSource {
-  return (globalThis as Holder)[KEY] ?? envPriceSource;
+  return peekPart("priceSource") ?? envPriceSource;
 }
 
 export function setPriceSource(source: PriceSource | undefined): void {
-  (globalThis as Holder)[KEY] = source;
+  setPart("priceSource", source);
 }
 
 /** USD per whole token for an intent: USDC is pegged 1:1 by definition. */

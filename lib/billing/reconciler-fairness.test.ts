@@ -4,7 +4,7 @@ import { logger } from "@/lib/log";
 import { testDbKinds, type TestDb } from "@/lib/test/db";
 import { call } from "@/lib/test/http";
 import { signedInAccount } from "@/lib/test/session";
-import { startTestLocalnet, stopTestLocalnet, type TestLocalnet } from "@/lib/test/localnet";
+import { testLocalnet } from "@/lib/test/runtime";
 import { closeTopupDb, openTopupDb, topupSteps, type TestTopup } from "@/lib/test/topups";
 import { memoInstruction } from "@/lib/solana/transfer";
 import { reconcileOnce, type ReconcilerOptions } from "./reconciler";
@@ -15,13 +15,7 @@ import { GET as list, POST as create } from "@/app/api/topups/route";
 // burying a payment's reference, and a payment that can never be credited (its signature was
 // credited to another intent). The phone (Solana Pay) flow depends on the reconciler alone.
 
-let net: TestLocalnet;
-beforeAll(async () => {
-  net = await startTestLocalnet();
-});
-afterAll(async () => {
-  await stopTestLocalnet(net);
-});
+const net = testLocalnet();
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const { intent, balance, pay } = topupSteps(() => net);
@@ -36,10 +30,21 @@ describe.each(testDbKinds())("deposit reconciler under abuse (%s)", (kind) => {
   afterEach(() => vi.restoreAllMocks());
 
   const row = async (id: string) =>
-    (await db.query<{ status: string; signature: string | null; failure_reason: string | null }>("SELECT status, signature, failure_reason FROM topups WHERE id = $1", [id]))[0]!;
+    (
+      await db.query<{ status: string; signature: string | null; failure_reason: string | null }>(
+        "SELECT status, signature, failure_reason FROM topups WHERE id = $1",
+        [id],
+      )
+    )[0]!;
   const entries = async (accountId: string) =>
-    (await db.query<{ n: number }>("SELECT count(*)::int AS n FROM ledger_entries WHERE account_id = $1", [accountId]))[0]!.n;
-  const refKey = (t: { reference: string }) => ({ pubkey: new PublicKey(t.reference), isSigner: false, isWritable: false });
+    (
+      await db.query<{ n: number }>("SELECT count(*)::int AS n FROM ledger_entries WHERE account_id = $1", [accountId])
+    )[0]!.n;
+  const refKey = (t: { reference: string }) => ({
+    pubkey: new PublicKey(t.reference),
+    isSigner: false,
+    isWritable: false,
+  });
 
   /** Sends without preflight and waits until the transaction landed (failed or not). */
   async function land(ixs: TransactionInstruction[]): Promise<string> {
@@ -66,9 +71,25 @@ describe.each(testDbKinds())("deposit reconciler under abuse (%s)", (kind) => {
         dust.keys.push(refKey(t));
         return [memoInstruction(memo), dust];
       },
-      (memo) => transfer({ from: payer, mint: net.router, to: net.ataOf(net.treasury, net.router), amount: BigInt(t.amount), reference, memo }),
+      (memo) =>
+        transfer({
+          from: payer,
+          mint: net.router,
+          to: net.ataOf(net.treasury, net.router),
+          amount: BigInt(t.amount),
+          reference,
+          memo,
+        }),
       (memo) => transfer({ from: payer, mint: net.usdc, to: usdcAta, amount: BigInt(t.amount) - 1n, reference, memo }),
-      (memo) => transfer({ from: payer, mint: net.usdc, to: net.ataOf(payer.publicKey, net.usdc), amount: BigInt(t.amount), reference, memo }),
+      (memo) =>
+        transfer({
+          from: payer,
+          mint: net.usdc,
+          to: net.ataOf(payer.publicKey, net.usdc),
+          amount: BigInt(t.amount),
+          reference,
+          memo,
+        }),
       (memo) => transfer({ from: payer, mint: net.usdc, to: usdcAta, amount: 10n ** 15n, reference, memo }),
     ];
     for (let i = 0; i < count; i++) await land(kinds[i % kinds.length]!(`junk ${i}`));
@@ -94,7 +115,9 @@ describe.each(testDbKinds())("deposit reconciler under abuse (%s)", (kind) => {
     }
     // Bound: the victim's backoff (≤ 800 ms = 4 passes after three empty looks) plus one turn
     // through the 20 open flood intents ahead of it in the due lane (20 / 5 per pass = 4 passes), plus one.
-    console.info(`[${kind}] paid intent credited after ${passes} passes with ${4 * MAX_OPEN_TOPUPS} flood intents open`);
+    console.info(
+      `[${kind}] paid intent credited after ${passes} passes with ${4 * MAX_OPEN_TOPUPS} flood intents open`,
+    );
     expect(passes).toBeLessThanOrEqual(9);
     expect(await balance(victim.cookie)).toBe(3_000_000);
     expect(await entries(victim.accountId)).toBe(1);
@@ -116,8 +139,16 @@ describe.each(testDbKinds())("deposit reconciler under abuse (%s)", (kind) => {
   it("credits a payment buried after expiry instead of closing the intent, and closes one whose junk hides no payment only after a full scan", async () => {
     const a = await signedInAccount();
     // Paid just in time, then buried under 24 junk transactions; found only after expiry.
-    const paid = await createTopup(a.accountId, { token: "USDC", creditMicro: 2_000_000n }, new Date(Date.now() - TOPUP_TTL_MS + 20_000));
-    const unpaid = await createTopup(a.accountId, { token: "USDC", creditMicro: 1_000_000n }, new Date(Date.now() - TOPUP_TTL_MS + 20_000));
+    const paid = await createTopup(
+      a.accountId,
+      { token: "USDC", creditMicro: 2_000_000n },
+      new Date(Date.now() - TOPUP_TTL_MS + 20_000),
+    );
+    const unpaid = await createTopup(
+      a.accountId,
+      { token: "USDC", creditMicro: 1_000_000n },
+      new Date(Date.now() - TOPUP_TTL_MS + 20_000),
+    );
     const sig = await pay(payer, paid as unknown as TestTopup);
     await bury(paid as unknown as TestTopup, 21);
     await bury(unpaid as unknown as TestTopup, 15);
@@ -137,24 +168,39 @@ describe.each(testDbKinds())("deposit reconciler under abuse (%s)", (kind) => {
   it("refuses an intent past the per-account cap of open intents with the contract error, and creates nothing", async () => {
     const a = await signedInAccount();
     // Concurrent creates count each other: exactly the cap succeeds.
-    const results = await Promise.all(Array.from({ length: MAX_OPEN_TOPUPS + 3 }, () => call(create, { body: { token: "USDC", creditMicro: 1_000_000 }, cookie: a.cookie })));
+    const results = await Promise.all(
+      Array.from({ length: MAX_OPEN_TOPUPS + 3 }, () =>
+        call(create, { body: { token: "USDC", creditMicro: 1_000_000 }, cookie: a.cookie }),
+      ),
+    );
     expect(results.filter((r) => r.status === 201)).toHaveLength(MAX_OPEN_TOPUPS);
     const refused = results.filter((r) => r.status !== 201);
     for (const r of refused) {
       expect(r.status).toBe(409);
-      expect(r.json).toEqual({ error: { code: "too_many_topups", message: expect.stringMatching(/5 unpaid top-ups open/) } });
+      expect(r.json).toEqual({
+        error: { code: "too_many_topups", message: expect.stringMatching(/5 unpaid top-ups open/) },
+      });
     }
-    const open = async () => (await db.query<{ n: number }>("SELECT count(*)::int AS n FROM topups WHERE account_id = $1", [a.accountId]))[0]!.n;
+    const open = async () =>
+      (await db.query<{ n: number }>("SELECT count(*)::int AS n FROM topups WHERE account_id = $1", [a.accountId]))[0]!
+        .n;
     expect(await open()).toBe(MAX_OPEN_TOPUPS);
-    expect((await call(create, { body: { token: "USDC", creditMicro: 1_000_000 }, cookie: a.cookie })).status).toBe(409);
+    expect((await call(create, { body: { token: "USDC", creditMicro: 1_000_000 }, cookie: a.cookie })).status).toBe(
+      409,
+    );
     expect(await open()).toBe(MAX_OPEN_TOPUPS);
     // Paying one frees a place; other accounts were never affected.
     const [listed] = (await call(list, { cookie: a.cookie })).json.topups as TestTopup[];
     await pay(payer, listed!);
-    for (let i = 0; i < 20 && (await row(listed!.id)).status !== "credited"; i++) await reconcileOnce({ intervalMs: 0 });
-    expect((await call(create, { body: { token: "USDC", creditMicro: 1_000_000 }, cookie: a.cookie })).status).toBe(201);
+    for (let i = 0; i < 20 && (await row(listed!.id)).status !== "credited"; i++)
+      await reconcileOnce({ intervalMs: 0 });
+    expect((await call(create, { body: { token: "USDC", creditMicro: 1_000_000 }, cookie: a.cookie })).status).toBe(
+      201,
+    );
     const b = await signedInAccount();
-    expect((await call(create, { body: { token: "USDC", creditMicro: 1_000_000 }, cookie: b.cookie })).status).toBe(201);
+    expect((await call(create, { body: { token: "USDC", creditMicro: 1_000_000 }, cookie: b.cookie })).status).toBe(
+      201,
+    );
   });
 
   it("logs a payment it cannot credit once, not every pass", async () => {
@@ -163,7 +209,13 @@ describe.each(testDbKinds())("deposit reconciler under abuse (%s)", (kind) => {
     const second = await intent(a.cookie, "USDC", 1_000_000);
     // One transfer naming both references: it can pay one intent, never both.
     const { transfer } = topupSteps(() => net);
-    const ixs = transfer({ from: payer, mint: net.usdc, to: net.ataOf(net.treasury, net.usdc), amount: 1_000_000n, reference: first.reference });
+    const ixs = transfer({
+      from: payer,
+      mint: net.usdc,
+      to: net.ataOf(net.treasury, net.usdc),
+      amount: 1_000_000n,
+      reference: first.reference,
+    });
     ixs[1]!.keys.push(refKey(second));
     await net.send(payer, ixs);
     const warn = vi.spyOn(logger(), "warn");
@@ -171,7 +223,10 @@ describe.each(testDbKinds())("deposit reconciler under abuse (%s)", (kind) => {
     const lines = warn.mock.calls.filter((c) => c.includes("reconciler could not credit" as never));
     expect(lines).toHaveLength(1);
     expect((await row(first.id)).status).toBe("credited");
-    expect(await row(second.id)).toMatchObject({ status: "pending", failure_reason: "This transaction was already credited to another top-up." });
+    expect(await row(second.id)).toMatchObject({
+      status: "pending",
+      failure_reason: "This transaction was already credited to another top-up.",
+    });
     expect(await entries(a.accountId)).toBe(1);
   });
 });

@@ -1,4 +1,5 @@
 import "server-only";
+import { sql } from "drizzle-orm";
 import { getDb, type Queryable } from "@/lib/db";
 import { isAppError } from "@/lib/errors";
 import { logger } from "@/lib/log";
@@ -7,6 +8,7 @@ import { treasuryTokenAccount } from "@/lib/solana/mints";
 import { ALREADY_CREDITED, scanReference, type ScanResult } from "./deposit-scan";
 import { creditTopup } from "./topup-credit";
 import type { TopupRow } from "./topups";
+import { claimDueLane, claimSeenLane, expireTopup, scheduleNextCheck } from "./topups-store";
 
 // Credits deposits nobody confirmed (a closed tab, a phone wallet paying the QR code) by asking
 // the chain for every transaction that carries each pending intent's reference. Several
@@ -51,9 +53,7 @@ const NO_PAYMENT = "No payment arrived before this top-up expired.";
 // behind older ones instead of starving them, and each lane has its own batch. A paid intent in
 // the due lane is therefore looked at within maxBackoffMs of its last look plus one turn through
 // the intents due before it (open intents / batchSize passes; at most 5 per account, see topups.ts).
-const SEEN_LANE = "SELECT * FROM topups WHERE status = 'pending' AND seen_at IS NOT NULL ORDER BY seen_at, id LIMIT $1 FOR UPDATE SKIP LOCKED";
-const DUE_LANE =
-  "SELECT * FROM topups WHERE status = 'pending' AND seen_at IS NULL AND next_check_at <= $2 ORDER BY next_check_at, created_at, id LIMIT $1 FOR UPDATE SKIP LOCKED";
+// The lanes are claimSeenLane and claimDueLane in topups-store.ts.
 
 // Failures are logged when they change, not every pass: the last failure logged per intent.
 const lastLogged = new Map<string, string>();
@@ -83,19 +83,24 @@ async function mapLimit<T, R>(items: T[], limit: number, fn: (t: T) => Promise<R
 
 /** Runs fn in a savepoint of tx (PostgreSQL batch) so one failed credit does not abort the batch. */
 async function inSavepoint<T>(tx: Queryable, fn: (q: Queryable) => Promise<T>): Promise<T> {
-  await tx.query("SAVEPOINT reconcile_credit");
+  await tx.rows(sql`SAVEPOINT reconcile_credit`);
   try {
     const out = await fn(tx);
-    await tx.query("RELEASE SAVEPOINT reconcile_credit");
+    await tx.rows(sql`RELEASE SAVEPOINT reconcile_credit`);
     return out;
   } catch (err) {
-    await tx.query("ROLLBACK TO SAVEPOINT reconcile_credit");
+    await tx.rows(sql`ROLLBACK TO SAVEPOINT reconcile_credit`);
     throw err;
   }
 }
 
 /** Credits the payment the scan found; a refusal is final for that signature, so the scan moves past it. */
-async function tryCredit(row: TopupRow, scan: ScanResult, run: Run, report: ReconcileReport): Promise<ScanResult | null> {
+async function tryCredit(
+  row: TopupRow,
+  scan: ScanResult,
+  run: Run,
+  report: ReconcileReport,
+): Promise<ScanResult | null> {
   const { signature, verdict } = scan.payment!;
   try {
     const r = await run((tx) => creditTopup(tx, row.id, signature, verdict));
@@ -119,15 +124,12 @@ async function settle(q: Queryable, row: TopupRow, found: ScanResult, s: Setting
   if (scan.payment) scan = await tryCredit(row, scan, run, report);
   if (!scan) return;
   // A payment credited to another intent, found by the scan before any attempt: the same failure.
-  if (scan.reason === ALREADY_CREDITED && row.failure_reason !== ALREADY_CREDITED) logOnce(row.id, "reconciler could not credit", scan.reason);
+  if (scan.reason === ALREADY_CREDITED && row.failure_reason !== ALREADY_CREDITED)
+    logOnce(row.id, "reconciler could not credit", scan.reason);
   const closesAt = new Date(row.expires_at).getTime() + s.graceMs;
   // Closed only once every signature naming the reference, up to now, was judged and none paid.
   if (scan.complete && s.now > closesAt) {
-    const closed = await q.query("UPDATE topups SET status = 'expired', failure_reason = $2 WHERE id = $1 AND status = 'pending' RETURNING id", [
-      row.id,
-      scan.reason ?? row.failure_reason ?? NO_PAYMENT,
-    ]);
-    if (closed.length) report.expired++;
+    if (await expireTopup(q, row.id, scan.reason ?? row.failure_reason ?? NO_PAYMENT)) report.expired++;
     lastLogged.delete(row.id);
     return;
   }
@@ -135,12 +137,14 @@ async function settle(q: Queryable, row: TopupRow, found: ScanResult, s: Setting
   const wait = Math.min(s.backoffMs * 2 ** Math.min(Math.max(attempts - 1, 0), 20), s.maxBackoffMs);
   // Looked at again right after expiry plus grace at the latest, for the closing scan.
   const next = scan.complete ? Math.min(s.now + wait, closesAt + 1) : s.now;
-  await q.query(
-    `UPDATE topups SET scan_cursor = $2, failure_reason = COALESCE($3, failure_reason), check_attempts = $4, next_check_at = $5,
-       seen_at = CASE WHEN $6::boolean THEN NULL ELSE COALESCE(seen_at, $7) END
-     WHERE id = $1 AND status = 'pending'`,
-    [row.id, scan.cursor, scan.reason, attempts, new Date(next), scan.complete, new Date(s.now)],
-  );
+  await scheduleNextCheck(q, row.id, {
+    cursor: scan.cursor,
+    reason: scan.reason,
+    attempts,
+    nextCheckAt: new Date(next),
+    complete: scan.complete,
+    now: new Date(s.now),
+  });
 }
 
 function settings(opts: ReconcilerOptions): Settings {
@@ -164,7 +168,7 @@ export async function reconcileOnce(opts: ReconcilerOptions = {}): Promise<Recon
   const report: ReconcileReport = { checked: 0, credited: 0, expired: 0, unreachable: 0 };
   const db = await getDb();
   const work = async (q: Queryable, run: Run) => {
-    const rows = [...(await q.query<TopupRow>(SEEN_LANE, [s.batchSize])), ...(await q.query<TopupRow>(DUE_LANE, [s.batchSize, new Date(s.now)]))];
+    const rows = [...(await claimSeenLane(q, s.batchSize)), ...(await claimDueLane(q, s.batchSize, new Date(s.now)))];
     const scanOpts = { timeoutMs: s.rpcTimeoutMs, pageSize: s.pageSize, maxFetches: s.maxFetches };
     const results = await mapLimit(rows, CONCURRENCY, (r) => scanReference(q, r, scanOpts));
     for (const [i, res] of results.entries()) {
@@ -200,7 +204,8 @@ export function startReconciler(opts: ReconcilerOptions = {}): { stop(): Promise
     running = reconcileOnce(opts)
       .then((r) => {
         if (r.unreachable === 0) return void (failures = 0);
-        if (failures++ === 0) log.warn({ pending: r.unreachable }, "deposit reconciler cannot reach the Solana RPC; retrying");
+        if (failures++ === 0)
+          log.warn({ pending: r.unreachable }, "deposit reconciler cannot reach the Solana RPC; retrying");
       })
       .catch((err) => {
         // Log the first failure of a streak, not one line every two seconds.
@@ -227,6 +232,8 @@ async function checkTreasurySetup() {
   if (!c.treasury) return;
   for (const mint of [c.usdcMint, c.routerMint]) {
     if (!mint) continue;
-    await treasuryTokenAccount(mint, c.treasury).catch((err: Error) => logger().warn({ mint, err: err.message }, "treasury token account check failed"));
+    await treasuryTokenAccount(mint, c.treasury).catch((err: Error) =>
+      logger().warn({ mint, err: err.message }, "treasury token account check failed"),
+    );
   }
 }

@@ -2,21 +2,19 @@ import "server-only";
 import { getDb, type Queryable } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { applyLedgerEntry } from "./ledger";
+import { balanceOf } from "./accounts-store";
+import { lockTopup, markCredited, setFailureReason, signatureUsedElsewhere } from "./topups-store";
 import { fetchAndCheckDeposit, type DepositVerdict } from "./deposit-verify";
 import { chainError, expectationFor, ownedTopup, toView, type TopupRow, type TopupView } from "./topups";
 import { recordActivity, type RequestOrigin } from "@/lib/activity/events";
 
-export type ConfirmResult = { credited: true; topup: TopupView; balanceMicro: bigint } | { credited: false; topup: TopupView };
+export type ConfirmResult =
+  { credited: true; topup: TopupView; balanceMicro: bigint } | { credited: false; topup: TopupView };
 
 const ALREADY_CREDITED = "This transaction was already credited to another top-up.";
 
 function isUniqueViolation(err: unknown): boolean {
   return (err as { code?: string })?.code === "23505";
-}
-
-async function balanceOf(q: Queryable, accountId: string): Promise<bigint> {
-  const [row] = await q.query<{ balance_micro: string | bigint }>("SELECT balance_micro FROM accounts WHERE id = $1", [accountId]);
-  return BigInt(row?.balance_micro ?? 0);
 }
 
 /**
@@ -31,24 +29,28 @@ export async function creditTopup(
   verdict: Extract<DepositVerdict, { ok: true }>,
   origin: RequestOrigin = {},
 ): Promise<{ applied: boolean; row: TopupRow; balanceMicro: bigint }> {
-  const [row] = await tx.query<TopupRow>("SELECT * FROM topups WHERE id = $1 FOR UPDATE", [id]);
+  const row = await lockTopup(tx, id);
   if (!row) throw new AppError("not_found", "Top-up not found.");
   if (row.status === "credited") {
-    if (row.signature !== signature) throw new AppError("deposit_invalid", "This top-up was already credited by another transaction.");
+    if (row.signature !== signature)
+      throw new AppError("deposit_invalid", "This top-up was already credited by another transaction.");
     return { applied: false, row, balanceMicro: await balanceOf(tx, row.account_id) };
   }
-  const taken = await tx.query("SELECT 1 FROM topups WHERE signature = $1 AND id <> $2", [signature, id]);
-  if (taken.length) throw new AppError("deposit_invalid", ALREADY_CREDITED);
-  const [credited] = await tx.query<TopupRow>(
-    "UPDATE topups SET status = 'credited', signature = $2, credited_at = now(), failure_reason = NULL WHERE id = $1 RETURNING *",
-    [id, signature],
-  );
+  if (await signatureUsedElsewhere(tx, signature, id)) throw new AppError("deposit_invalid", ALREADY_CREDITED);
+  const credited = await markCredited(tx, id, signature);
   const entry = await applyLedgerEntry(tx, {
     accountId: row.account_id,
     amountMicro: BigInt(row.credit_micro),
     kind: "topup",
     reference: `topup:${signature}`,
-    meta: { topupId: id, token: row.token, mint: row.mint, amount: BigInt(row.amount).toString(), received: verdict.received.toString(), slot: verdict.slot },
+    meta: {
+      topupId: id,
+      token: row.token,
+      mint: row.mint,
+      amount: BigInt(row.amount).toString(),
+      received: verdict.received.toString(),
+      slot: verdict.slot,
+    },
   });
   // The signature column is unique, so the ledger reference can only exist if the books were edited by hand.
   if (!entry.applied) throw new Error(`ledger entry topup:${signature} exists without a credited top-up`);
@@ -58,11 +60,16 @@ export async function creditTopup(
     ...origin,
     details: { topupId: id, token: row.token, creditMicro: BigInt(row.credit_micro).toString(), signature },
   });
-  return { applied: true, row: credited!, balanceMicro: entry.balanceMicro };
+  return { applied: true, row: credited, balanceMicro: entry.balanceMicro };
 }
 
 /** creditTopup in its own transaction, with a concurrent double use of the signature answered as invalid. */
-export async function creditInTransaction(id: string, signature: string, verdict: Extract<DepositVerdict, { ok: true }>, origin: RequestOrigin = {}) {
+export async function creditInTransaction(
+  id: string,
+  signature: string,
+  verdict: Extract<DepositVerdict, { ok: true }>,
+  origin: RequestOrigin = {},
+) {
   const db = await getDb();
   try {
     return await db.transaction((tx) => creditTopup(tx, id, signature, verdict, origin));
@@ -74,24 +81,30 @@ export async function creditInTransaction(id: string, signature: string, verdict
 
 /** Remembers why the latest attempt failed, for the history; the intent stays payable. */
 export async function recordFailure(q: Queryable, id: string, reason: string): Promise<void> {
-  await q.query("UPDATE topups SET failure_reason = $2 WHERE id = $1 AND status <> 'credited'", [id, reason]);
+  await setFailureReason(q, id, reason);
 }
 
 /** POST /api/topups/{id}/confirm: verify the named transaction against the intent and credit it once. */
-export async function confirmTopup(accountId: string, id: string, signature: string, origin: RequestOrigin = {}): Promise<ConfirmResult> {
+export async function confirmTopup(
+  accountId: string,
+  id: string,
+  signature: string,
+  origin: RequestOrigin = {},
+): Promise<ConfirmResult> {
   const db = await getDb();
   const row = await ownedTopup(db, accountId, id);
   if (row.status === "credited") {
-    if (row.signature !== signature) throw new AppError("deposit_invalid", "This top-up was already credited by another transaction.");
+    if (row.signature !== signature)
+      throw new AppError("deposit_invalid", "This top-up was already credited by another transaction.");
     return { credited: true, topup: toView(row), balanceMicro: await balanceOf(db, accountId) };
   }
   const expectation = await expectationFor(row);
   // The chain read and the "used elsewhere?" lookup are independent; run them side by side.
   const [taken, verdict] = await Promise.all([
-    db.query("SELECT 1 FROM topups WHERE signature = $1 AND id <> $2", [signature, id]),
+    signatureUsedElsewhere(db, signature, id),
     fetchAndCheckDeposit(signature, expectation).catch((err: unknown) => ({ error: err })),
   ]);
-  if (taken.length) throw new AppError("deposit_invalid", ALREADY_CREDITED);
+  if (taken) throw new AppError("deposit_invalid", ALREADY_CREDITED);
   if (verdict && "error" in verdict) chainError(verdict.error, row.token);
   if (!verdict) return { credited: false, topup: toView(row) };
   if (!verdict.ok) {

@@ -1,25 +1,25 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { createMint, getOrCreateAssociatedTokenAccount, mintTo, TOKEN_2022_PROGRAM_ID, TOKEN_PROGRAM_ID } from "@solana/spl-token";
+import {
+  createMint,
+  getOrCreateAssociatedTokenAccount,
+  mintTo,
+  TOKEN_2022_PROGRAM_ID,
+  TOKEN_PROGRAM_ID,
+} from "@solana/spl-token";
 import { PublicKey, type Keypair } from "@solana/web3.js";
 import { overrideEnv } from "@/lib/env";
 import { logger } from "@/lib/log";
 import { testDbKinds, type TestDb } from "@/lib/test/db";
 import { call } from "@/lib/test/http";
 import { signedInAccount } from "@/lib/test/session";
-import { startTestLocalnet, stopTestLocalnet, type TestLocalnet } from "@/lib/test/localnet";
+import { testLocalnet } from "@/lib/test/runtime";
 import { buildTopupTransaction } from "@/lib/solana/transfer";
 import { closeTopupDb, openTopupDb, topupEnv, topupSteps, type TestTopup } from "@/lib/test/topups";
 import { setPriceSource } from "./price-source";
 import { GET as list, POST as create } from "@/app/api/topups/route";
 import { POST as faucet } from "@/app/api/dev/faucet/route";
 
-let net: TestLocalnet;
-beforeAll(async () => {
-  net = await startTestLocalnet();
-});
-afterAll(async () => {
-  await stopTestLocalnet(net);
-});
+const net = testLocalnet();
 
 const { intent, balance, confirmWith, pay } = topupSteps(() => net);
 type Topup = TestTopup;
@@ -76,7 +76,9 @@ describe.each(testDbKinds())("top-ups against the local cluster (%s)", (kind) =>
       expect(res.status, JSON.stringify(body)).toBe(400);
       expect(res.json.error.code).toBe("invalid_request");
     }
-    expect((await call(create, { body: { token: "USDC", creditMicro: 10_000_000_000 }, cookie: a.cookie })).status).toBe(201);
+    expect(
+      (await call(create, { body: { token: "USDC", creditMicro: 10_000_000_000 }, cookie: a.cookie })).status,
+    ).toBe(201);
     expect((await call(create, { body: { token: "USDC", creditMicro: 5_000_000 } })).status).toBe(401);
   });
 
@@ -90,24 +92,40 @@ describe.each(testDbKinds())("top-ups against the local cluster (%s)", (kind) =>
     expect(res.status).toBe(200);
     expect(res.json.balanceMicro).toBe(5_000_000);
     expect(res.json.topup).toMatchObject({ id: t.id, status: "credited", signature: sig });
-    expect(res.json.topup.explorerUrl).toBe(`https://explorer.solana.com/tx/${sig}?cluster=custom&customUrl=${encodeURIComponent(net.env.SOLANA_RPC_URL!)}`);
+    expect(res.json.topup.explorerUrl).toBe(
+      `https://explorer.solana.com/tx/${sig}?cluster=custom&customUrl=${encodeURIComponent(net.env.SOLANA_RPC_URL!)}`,
+    );
     // Asking again is harmless and answers the same.
     const again = await confirmWith(a.cookie, t.id, sig);
     expect(again.status).toBe(200);
     expect(again.json.topup).toEqual(res.json.topup);
     expect(await balance(a.cookie)).toBe(5_000_000);
-    const entries = await db.query<{ amount_micro: string; kind: string }>("SELECT amount_micro, kind FROM ledger_entries WHERE reference = $1", [`topup:${sig}`]);
+    const entries = await db.query<{ amount_micro: string; kind: string }>(
+      "SELECT amount_micro, kind FROM ledger_entries WHERE reference = $1",
+      [`topup:${sig}`],
+    );
     expect(entries.map((e) => [BigInt(e.amount_micro), e.kind])).toEqual([[5_000_000n, "topup"]]);
     // The credit wrote one activity event in its transaction; the repeat confirm wrote none.
-    const events = await db.query<{ kind: string; details: unknown }>("SELECT kind, details FROM activity_events WHERE account_id = $1", [a.accountId]);
-    expect(events).toEqual([{ kind: "topup_credited", details: { topupId: t.id, token: "USDC", creditMicro: "5000000", signature: sig } }]);
+    const events = await db.query<{ kind: string; details: unknown }>(
+      "SELECT kind, details FROM activity_events WHERE account_id = $1",
+      [a.accountId],
+    );
+    expect(events).toEqual([
+      { kind: "topup_credited", details: { topupId: t.id, token: "USDC", creditMicro: "5000000", signature: sig } },
+    ]);
   });
 
   it("credits $ROUTER at the price locked into the intent", async () => {
     const a = await signedInAccount();
     const t = await intent(a.cookie, "ROUTER", 7_500_000);
     // $7.50 at $0.05 = 150 $ROUTER.
-    expect(t).toMatchObject({ token: "ROUTER", mint: net.router.toBase58(), amount: "150000000", priceUsd: "0.05", payToTokenAccount: net.ataOf(net.treasury, net.router).toBase58() });
+    expect(t).toMatchObject({
+      token: "ROUTER",
+      mint: net.router.toBase58(),
+      amount: "150000000",
+      priceUsd: "0.05",
+      payToTokenAccount: net.ataOf(net.treasury, net.router).toBase58(),
+    });
     // The price moves after the quote: the intent keeps its amount.
     setPriceSource({ name: "test", routerPriceUsd: async () => "0.07" });
     try {
@@ -123,16 +141,58 @@ describe.each(testDbKinds())("top-ups against the local cluster (%s)", (kind) =>
 
   it("takes the token program from the mint (Token-2022) and refuses a token the treasury cannot receive", async () => {
     const a = await signedInAccount();
-    const mint2022 = await createMint(net.conn, payer, payer.publicKey, null, 6, undefined, undefined, TOKEN_2022_PROGRAM_ID);
+    const mint2022 = await createMint(
+      net.conn,
+      payer,
+      payer.publicKey,
+      null,
+      6,
+      undefined,
+      undefined,
+      TOKEN_2022_PROGRAM_ID,
+    );
     const orphan = await createMint(net.conn, payer, payer.publicKey, null, 6, undefined, undefined, TOKEN_PROGRAM_ID);
     // The operator creates the treasury's account once; payers never do.
-    const treasuryAta = await getOrCreateAssociatedTokenAccount(net.conn, payer, mint2022, net.treasury, true, undefined, undefined, TOKEN_2022_PROGRAM_ID);
-    const payerAta = await getOrCreateAssociatedTokenAccount(net.conn, payer, mint2022, payer.publicKey, false, undefined, undefined, TOKEN_2022_PROGRAM_ID);
-    await mintTo(net.conn, payer, mint2022, payerAta.address, payer, 1_000_000_000n, [], undefined, TOKEN_2022_PROGRAM_ID);
+    const treasuryAta = await getOrCreateAssociatedTokenAccount(
+      net.conn,
+      payer,
+      mint2022,
+      net.treasury,
+      true,
+      undefined,
+      undefined,
+      TOKEN_2022_PROGRAM_ID,
+    );
+    const payerAta = await getOrCreateAssociatedTokenAccount(
+      net.conn,
+      payer,
+      mint2022,
+      payer.publicKey,
+      false,
+      undefined,
+      undefined,
+      TOKEN_2022_PROGRAM_ID,
+    );
+    await mintTo(
+      net.conn,
+      payer,
+      mint2022,
+      payerAta.address,
+      payer,
+      1_000_000_000n,
+      [],
+      undefined,
+      TOKEN_2022_PROGRAM_ID,
+    );
     overrideEnv({ ...topupEnv(net), ROUTER_MINT: mint2022.toBase58(), USDC_MINT: orphan.toBase58() });
     try {
       const t = await intent(a.cookie, "ROUTER", 2_000_000);
-      expect(t).toMatchObject({ mint: mint2022.toBase58(), amount: "40000000", payToTokenAccount: treasuryAta.address.toBase58(), tokenProgram: TOKEN_2022_PROGRAM_ID.toBase58() });
+      expect(t).toMatchObject({
+        mint: mint2022.toBase58(),
+        amount: "40000000",
+        payToTokenAccount: treasuryAta.address.toBase58(),
+        tokenProgram: TOKEN_2022_PROGRAM_ID.toBase58(),
+      });
       const tx = buildTopupTransaction(payer.publicKey, t, TOKEN_2022_PROGRAM_ID, await net.conn.getLatestBlockhash());
       const res = await confirmWith(a.cookie, t.id, await net.send(payer, tx.instructions));
       expect(res.status).toBe(200);
@@ -143,7 +203,10 @@ describe.each(testDbKinds())("top-ups against the local cluster (%s)", (kind) =>
       try {
         const refused = await call(create, { body: { token: "USDC", creditMicro: 5_000_000 }, cookie: a.cookie });
         expect(refused.status).toBe(503);
-        expect(refused.json.error).toEqual({ code: "unavailable", message: "Top-ups in USDC are not available right now: the treasury is not set up for it." });
+        expect(refused.json.error).toEqual({
+          code: "unavailable",
+          message: "Top-ups in USDC are not available right now: the treasury is not set up for it.",
+        });
         expect(errors.mock.calls.map((c) => c.at(-1))).toEqual(["treasury token setup"]);
       } finally {
         errors.mockRestore();
@@ -172,7 +235,10 @@ describe.each(testDbKinds())("top-ups against the local cluster (%s)", (kind) =>
     for (const r of answers) expect(r.json.topup).toEqual(answers[0]!.json.topup);
     expect(new Set(answers.map((r) => r.json.balanceMicro))).toEqual(new Set([3_000_000]));
     expect(await balance(a.cookie)).toBe(3_000_000);
-    const [{ n }] = await db.query<{ n: number }>("SELECT count(*)::int AS n FROM ledger_entries WHERE account_id = $1", [a.accountId]);
+    const [{ n } = { n: -1 }] = await db.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM ledger_entries WHERE account_id = $1",
+      [a.accountId],
+    );
     expect(n).toBe(1);
   });
 

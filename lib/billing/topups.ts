@@ -7,14 +7,23 @@ import { logger } from "@/lib/log";
 import { formatUsd } from "@/lib/format";
 import { chainConfig } from "@/lib/solana/config";
 import { explorerTxUrl } from "@/lib/solana/explorer";
-import { cachedTreasuryTokenAccount, TokenSetupError, treasuryTokenAccount, type TokenAccountInfo } from "@/lib/solana/mints";
+import {
+  cachedTreasuryTokenAccount,
+  TokenSetupError,
+  treasuryTokenAccount,
+  type TokenAccountInfo,
+} from "@/lib/solana/mints";
 import { RpcResponseError, RpcUnavailableError } from "@/lib/solana/rpc";
 import { formatBaseUnits, tokenAmountForCredit } from "@/lib/solana/token-amount";
 import type { DepositExpectation } from "./deposit-verify";
 import { priceUsdFor, type TopupToken } from "./price-source";
+import { lockAccount } from "./accounts-store";
+import { countOpenTopups, findOwnedTopup, insertTopup, listTopupRows, type TopupRow } from "./topups-store";
 
-export const MIN_TOPUP_MICRO = 1_000_000n;
-export const MAX_TOPUP_MICRO = 10_000_000_000n;
+export type { TopupRow };
+
+import { MAX_TOPUP_MICRO, MIN_TOPUP_MICRO } from "./limits";
+export { MAX_TOPUP_MICRO, MIN_TOPUP_MICRO };
 /** How long an intent's amount (and for $ROUTER, its price) holds. */
 export const TOPUP_TTL_MS = 10 * 60 * 1000;
 /**
@@ -23,29 +32,6 @@ export const TOPUP_TTL_MS = 10 * 60 * 1000;
  * reconciler's work per account stays small: every open intent costs it a chain lookup per look.
  */
 export const MAX_OPEN_TOPUPS = 5;
-
-export interface TopupRow {
-  id: string;
-  account_id: string;
-  token: TopupToken;
-  mint: string;
-  decimals: number;
-  amount: string | bigint;
-  credit_micro: string | bigint;
-  price_usd: string;
-  reference: string;
-  memo: string;
-  status: "pending" | "credited" | "expired";
-  signature: string | null;
-  failure_reason: string | null;
-  expires_at: Date | string;
-  created_at: Date | string;
-  credited_at: Date | string | null;
-  next_check_at: Date | string;
-  check_attempts: number;
-  seen_at: Date | string | null;
-  scan_cursor: string | null;
-}
 
 /** The contract's `topup` object. */
 export interface TopupView {
@@ -118,13 +104,20 @@ export function toView(row: TopupRow): TopupView {
 export function chainError(err: unknown, token?: string): never {
   if (err instanceof RpcUnavailableError || err instanceof RpcResponseError) {
     logger().warn({ err: err.message }, "solana rpc unavailable");
-    throw new AppError("unavailable", "The Solana network can't be reached right now. Nothing was lost; please try again in a moment.", {
-      retryAfterSeconds: 2,
-    });
+    throw new AppError(
+      "unavailable",
+      "The Solana network can't be reached right now. Nothing was lost; please try again in a moment.",
+      {
+        retryAfterSeconds: 2,
+      },
+    );
   }
   if (err instanceof TokenSetupError) {
     logger().error({ err: err.message }, "treasury token setup");
-    throw new AppError("unavailable", `Top-ups in ${token ?? "this token"} are not available right now: the treasury is not set up for it.`);
+    throw new AppError(
+      "unavailable",
+      `Top-ups in ${token ?? "this token"} are not available right now: the treasury is not set up for it.`,
+    );
   }
   throw err;
 }
@@ -132,7 +125,8 @@ export function chainError(err: unknown, token?: string): never {
 function tokenSetup(token: TopupToken): { mint: string; treasury: string } {
   const c = chainConfig();
   const mint = token === "USDC" ? c.usdcMint : c.routerMint;
-  if (!mint && token === "ROUTER") throw new AppError("invalid_request", "$ROUTER top-ups are not offered on this server.");
+  if (!mint && token === "ROUTER")
+    throw new AppError("invalid_request", "$ROUTER top-ups are not offered on this server.");
   if (!mint || !c.treasury) {
     logger().error({ token, mint, treasury: c.treasury }, "top-ups need USDC_MINT/ROUTER_MINT and TREASURY_ADDRESS");
     throw new AppError("unavailable", "Top-ups are not set up on this server yet.");
@@ -141,7 +135,11 @@ function tokenSetup(token: TopupToken): { mint: string; treasury: string } {
 }
 
 /** The treasury's token account for an intent's mint (cached after the first look). */
-export async function tokenAccountFor(token: TopupToken, mint: string, opts: { timeoutMs?: number } = {}): Promise<TokenAccountInfo> {
+export async function tokenAccountFor(
+  token: TopupToken,
+  mint: string,
+  opts: { timeoutMs?: number } = {},
+): Promise<TokenAccountInfo> {
   const treasury = chainConfig().treasury;
   if (!treasury) throw new AppError("unavailable", "Top-ups are not set up on this server yet.");
   return treasuryTokenAccount(mint, treasury, opts).catch((err) => chainError(err, token));
@@ -162,12 +160,9 @@ export async function expectationFor(row: TopupRow, opts: { timeoutMs?: number }
 
 /** Refuses a new intent past MAX_OPEN_TOPUPS; the account row is locked so concurrent creates count each other. */
 async function refuseOverOpenCap(tx: Queryable, accountId: string, now: Date): Promise<void> {
-  await tx.query("SELECT 1 FROM accounts WHERE id = $1 FOR UPDATE", [accountId]);
-  const [open] = await tx.query<{ n: number }>("SELECT count(*)::int AS n FROM topups WHERE account_id = $1 AND status = 'pending' AND expires_at > $2", [
-    accountId,
-    now,
-  ]);
-  if ((open?.n ?? 0) >= MAX_OPEN_TOPUPS) {
+  await lockAccount(tx, accountId);
+  const open = await countOpenTopups(tx, accountId, now);
+  if (open >= MAX_OPEN_TOPUPS) {
     throw new AppError(
       "too_many_topups",
       `You have ${MAX_OPEN_TOPUPS} unpaid top-ups open. Pay one of them, or wait until one expires (${TOPUP_TTL_MS / 60_000} minutes after it was created).`,
@@ -175,7 +170,11 @@ async function refuseOverOpenCap(tx: Queryable, accountId: string, now: Date): P
   }
 }
 
-export async function createTopup(accountId: string, input: { token: TopupToken; creditMicro: bigint }, now = new Date()): Promise<TopupView> {
+export async function createTopup(
+  accountId: string,
+  input: { token: TopupToken; creditMicro: bigint },
+  now = new Date(),
+): Promise<TopupView> {
   if (input.creditMicro < MIN_TOPUP_MICRO || input.creditMicro > MAX_TOPUP_MICRO) {
     throw new AppError("invalid_request", "creditMicro: a top-up must be between $1.00 and $10,000.00.");
   }
@@ -187,33 +186,28 @@ export async function createTopup(accountId: string, input: { token: TopupToken;
   const db = await getDb();
   const row = await db.transaction(async (tx) => {
     await refuseOverOpenCap(tx, accountId, now);
-    const [inserted] = await tx.query<TopupRow>(
-      `INSERT INTO topups (id, account_id, token, mint, decimals, amount, credit_micro, price_usd, reference, memo, status, expires_at, created_at, next_check_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'pending', $11, $12, $12) RETURNING *`,
-      [
-        id,
-        accountId,
-        input.token,
-        mint,
-        ata.decimals,
-        amount.toString(),
-        input.creditMicro.toString(),
-        priceUsd,
-        // A fresh key nobody holds: it only marks transactions as paying this intent.
-        Keypair.generate().publicKey.toBase58(),
-        `solrouter:topup:${id}`,
-        new Date(now.getTime() + TOPUP_TTL_MS),
-        now,
-      ],
-    );
-    return inserted!;
+    return insertTopup(tx, {
+      id,
+      accountId,
+      token: input.token,
+      mint,
+      decimals: ata.decimals,
+      amount,
+      creditMicro: input.creditMicro,
+      priceUsd,
+      // A fresh key nobody holds: it only marks transactions as paying this intent.
+      reference: Keypair.generate().publicKey.toBase58(),
+      memo: `solrouter:topup:${id}`,
+      expiresAt: new Date(now.getTime() + TOPUP_TTL_MS),
+      now,
+    });
   });
   return toView(row);
 }
 
 export async function listTopups(accountId: string, limit = 50): Promise<TopupView[]> {
   const db = await getDb();
-  const rows = await db.query<TopupRow>("SELECT * FROM topups WHERE account_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2", [accountId, limit]);
+  const rows = await listTopupRows(db, accountId, limit);
   // Warm the token-account cache so pending intents carry payToTokenAccount; the list works without the chain.
   const treasury = chainConfig().treasury;
   if (treasury) {
@@ -224,7 +218,7 @@ export async function listTopups(accountId: string, limit = 50): Promise<TopupVi
 }
 
 export async function ownedTopup(q: Queryable, accountId: string, id: string): Promise<TopupRow> {
-  const [row] = await q.query<TopupRow>("SELECT * FROM topups WHERE id = $1 AND account_id = $2", [id, accountId]);
+  const row = await findOwnedTopup(q, accountId, id);
   if (!row) throw new AppError("not_found", "Top-up not found.");
   return row;
 }

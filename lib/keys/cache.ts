@@ -26,7 +26,8 @@ export class LruCache<K, V> {
     this.maxEntries = options.maxEntries ?? 10_000;
     this.ttlMs = options.ttlMs ?? 30_000;
     this.now = options.now ?? Date.now;
-    if (!Number.isInteger(this.maxEntries) || this.maxEntries < 1) throw new RangeError("maxEntries must be a positive integer");
+    if (!Number.isInteger(this.maxEntries) || this.maxEntries < 1)
+      throw new RangeError("maxEntries must be a positive integer");
     if (!(this.ttlMs > 0)) throw new RangeError("ttlMs must be positive");
   }
 

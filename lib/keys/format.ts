@@ -35,7 +35,7 @@ const CRC_TABLE = (() => {
 
 function crc32Bytes(bytes: Uint8Array): number {
   let crc = -1;
-  for (let i = 0; i < bytes.length; i++) crc = CRC_TABLE[(crc ^ bytes[i]) & 0xff] ^ (crc >>> 8);
+  for (let i = 0; i < bytes.length; i++) crc = CRC_TABLE[(crc ^ bytes[i]!) & 0xff]! ^ (crc >>> 8);
   return (crc ^ -1) >>> 0;
 }
 
@@ -46,7 +46,7 @@ export function crc32(data: string | Uint8Array): number {
   for (let i = 0; i < data.length; i++) {
     const c = data.charCodeAt(i);
     if (c >= 0x80) return crc32Bytes(new TextEncoder().encode(data));
-    crc = CRC_TABLE[(crc ^ c) & 0xff] ^ (crc >>> 8);
+    crc = CRC_TABLE[(crc ^ c) & 0xff]! ^ (crc >>> 8);
   }
   return (crc ^ -1) >>> 0;
 }
@@ -74,7 +74,8 @@ function randomBase62(length: number): string {
     // Rejection rate is 8/256, so one slightly oversized batch almost always suffices.
     const bytes = nodeCrypto.randomBytes(length + 8);
     for (let i = 0; i < bytes.length && out.length < length; i++) {
-      if (bytes[i] < REJECT_AT) out += BASE62_ALPHABET[bytes[i] % 62];
+      const b = bytes[i]!;
+      if (b < REJECT_AT) out += BASE62_ALPHABET[b % 62];
     }
   }
   return out;
@@ -108,15 +109,15 @@ export function parseApiKey(s: unknown): ParsedApiKey {
   let crc = -1;
   for (let i = RANDOM_START; i < CHECKSUM_START; i++) {
     const c = s.charCodeAt(i);
-    if (c >= 128 || BASE62_VALUE[c] < 0) return PARSE_FAIL;
-    crc = CRC_TABLE[(crc ^ c) & 0xff] ^ (crc >>> 8);
+    if (c >= 128 || BASE62_VALUE[c]! < 0) return PARSE_FAIL;
+    crc = CRC_TABLE[(crc ^ c) & 0xff]! ^ (crc >>> 8);
   }
   // Decoding the checksum (instead of encoding the CRC) avoids building a string; fixed width
   // makes the encoding unique, so numeric equality is exact.
   let check = 0;
   for (let i = CHECKSUM_START; i < API_KEY_LENGTH; i++) {
     const c = s.charCodeAt(i);
-    const d = c < 128 ? BASE62_VALUE[c] : -1;
+    const d = c < 128 ? BASE62_VALUE[c]! : -1;
     if (d < 0) return PARSE_FAIL;
     check = check * 62 + d;
   }

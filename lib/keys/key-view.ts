@@ -1,5 +1,6 @@
 import "server-only";
 import { AppError } from "@/lib/errors";
+import type { CapPeriod } from "./cap-holds";
 
 // How a stored key row becomes what the dashboard sees; shared by store.ts and roll.ts.
 
@@ -15,6 +16,16 @@ export interface ApiKeyView {
   revokedAt: Date | null;
   /** The monthly cap this key's calls count against: for a rolled key, its replacement's. */
   spendCapMicro: bigint | null;
+  /** The UTC calendar period that cap counts over. */
+  capPeriod: CapPeriod;
+  /** The cap with its period; null: no cap. */
+  spendCap: { micro: bigint; period: CapPeriod } | null;
+  /** Catalogue ids it may call; null = every model. */
+  models: string[] | null;
+  /** A management key: may manage keys, top-ups and read usage with Authorization: Bearer. */
+  canManageKeys: boolean;
+  /** Whether it may call models (false only for a management key created without canCallModels). */
+  canCallModels: boolean;
   /** Set once the key was rolled: the id of the key that replaces it. */
   replacedBy: string | null;
   /** Set once the key was rolled: the key whose cap and month spend its calls count against. */
@@ -33,12 +44,11 @@ export interface KeyRow {
   spend_cap_micro: string | bigint | null;
   replaced_by: string | null;
   cap_key_id: string | null;
+  cap_period: CapPeriod;
+  models: string[] | null;
+  can_manage_keys: boolean;
+  can_call_models: boolean;
 }
-
-/** Columns of a KeyRow, valid in SELECT … FROM api_keys and in RETURNING of INSERT/UPDATE api_keys. */
-export const COLUMNS = `id, name, start, created_at, last_used_at, expires_at, revoked_at, replaced_by, cap_key_id,
-  CASE WHEN cap_key_id IS NULL THEN spend_cap_micro
-       ELSE (SELECT c.spend_cap_micro FROM api_keys c WHERE c.id = api_keys.cap_key_id) END AS spend_cap_micro`;
 
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -58,6 +68,11 @@ export function toView(r: KeyRow, now: Date): ApiKeyView {
     expiresAt,
     revokedAt,
     spendCapMicro: r.spend_cap_micro === null ? null : BigInt(r.spend_cap_micro),
+    capPeriod: r.cap_period,
+    spendCap: r.spend_cap_micro === null ? null : { micro: BigInt(r.spend_cap_micro), period: r.cap_period },
+    models: r.models,
+    canManageKeys: r.can_manage_keys,
+    canCallModels: r.can_call_models,
     replacedBy: r.replaced_by,
     capKeyId: r.cap_key_id,
     status,
@@ -67,7 +82,3 @@ export function toView(r: KeyRow, now: Date): ApiKeyView {
 export function notFound(): AppError {
   return new AppError("not_found", "No such key.");
 }
-
-/** Keys that are neither revoked nor expired at $2, for account $1 (keys in a roll's grace count). */
-export const ACTIVE_KEYS_SQL = `SELECT count(*)::int AS n FROM api_keys
-  WHERE account_id = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > $2)`;

@@ -13,9 +13,13 @@ const REFUSED_ALL = new RegExp(REFUSED.source, "gu");
 
 export function normalizeKeyName(name: string): string {
   const n = name.trim();
-  if (n.length < 1 || n.length > KEY_NAME_MAX) throw new AppError("invalid_request", `name: must be 1 to ${KEY_NAME_MAX} characters.`);
+  if (n.length < 1 || n.length > KEY_NAME_MAX)
+    throw new AppError("invalid_request", `name: must be 1 to ${KEY_NAME_MAX} characters.`);
   if (REFUSED.test(n)) {
-    throw new AppError("invalid_request", "name: must not contain control characters, line breaks or invisible formatting characters.");
+    throw new AppError(
+      "invalid_request",
+      "name: must not contain control characters, line breaks or invisible formatting characters.",
+    );
   }
   return n;
 }

@@ -16,7 +16,8 @@ import { POST as rollRoute } from "@/app/api/keys/[id]/roll/route";
 type Account = Awaited<ReturnType<typeof signedInAccount>>;
 
 const create = (a: Account, body: unknown) => call(createRoute, { path: "/api/keys", cookie: a.cookie, body });
-const revoke = (a: Account, id: string) => call(revokeRoute, { method: "DELETE", path: `/api/keys/${id}`, cookie: a.cookie, params: { id } });
+const revoke = (a: Account, id: string) =>
+  call(revokeRoute, { method: "DELETE", path: `/api/keys/${id}`, cookie: a.cookie, params: { id } });
 
 async function expectCode(p: Promise<unknown>, code: string) {
   await expect(p).rejects.toMatchObject({ code });
@@ -70,6 +71,41 @@ describe.each(testDbKinds())("key cache invalidation (%s)", (kind) => {
     }
   });
 
+  // PostgreSQL restarts or the LISTEN connection drops: revocations sent meanwhile are lost, so
+  // the instance listens again and forgets what it cached instead of serving a revoked key forever.
+  it.runIf(kind === "postgres")(
+    "a dropped LISTEN connection comes back, and the cache does not outlive it",
+    async () => {
+      const other = await openDb({ url: db.url! });
+      const b = new KeyResolver(async () => other);
+      const listeners = () =>
+        db.query<{ pid: number }>(
+          "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN%' AND pid <> pg_backend_pid()",
+        );
+      try {
+        await b.listen();
+        const a = await signedInAccount();
+        const { json: k } = await create(a, { name: "gap" });
+        await b.resolve(k.secret);
+        const before = await listeners();
+        expect(before.length).toBeGreaterThan(0);
+        // The key is revoked while nobody listens: the notification cannot reach B.
+        for (const { pid } of before) await db.query("SELECT pg_terminate_backend($1)", [pid]);
+        await db.query("UPDATE api_keys SET revoked_at = now() WHERE id = $1", [k.key.id]);
+        await within(3000, () => expectCode(b.resolve(k.secret), "revoked_api_key"));
+        // Listening again: a later revocation reaches B through NOTIFY as before.
+        await within(3000, async () => expect((await listeners()).length).toBeGreaterThan(0));
+        const { json: k2 } = await create(a, { name: "after the gap" });
+        await b.resolve(k2.secret);
+        expect((await revoke(a, k2.key.id)).status).toBe(200);
+        await within(1000, () => expectCode(b.resolve(k2.secret), "revoked_api_key"));
+      } finally {
+        await b.reset();
+        await other.close();
+      }
+    },
+  );
+
   it("a roll, and a cap change on the new key, reach another instance's cached old key", async () => {
     const other: DbHandle = kind === "postgres" ? await openDb({ url: db.url! }) : db;
     const b = new KeyResolver(async () => other);
@@ -78,11 +114,28 @@ describe.each(testDbKinds())("key cache invalidation (%s)", (kind) => {
       const a = await signedInAccount();
       const { json: old } = await create(a, { name: "rolled", spendCapMicro: 1_000 });
       await expect(b.resolve(old.secret)).resolves.toMatchObject({ capKeyId: old.key.id, spendCapMicro: 1_000n });
-      const { json: rolled } = await call(rollRoute, { path: `/api/keys/${old.key.id}/roll`, cookie: a.cookie, params: { id: old.key.id }, body: { graceSeconds: 3600 } });
+      const { json: rolled } = await call(rollRoute, {
+        path: `/api/keys/${old.key.id}/roll`,
+        cookie: a.cookie,
+        params: { id: old.key.id },
+        body: { graceSeconds: 3600 },
+      });
       await within(1000, () => expect(b.resolve(old.secret)).resolves.toMatchObject({ capKeyId: rolled.key.id }));
       const id = rolled.key.id as string;
-      expect((await call(patchRoute, { method: "PATCH", path: `/api/keys/${id}`, cookie: a.cookie, params: { id }, body: { spendCapMicro: 2_000 } })).status).toBe(200);
-      await within(1000, () => expect(b.resolve(old.secret)).resolves.toMatchObject({ capKeyId: id, spendCapMicro: 2_000n }));
+      expect(
+        (
+          await call(patchRoute, {
+            method: "PATCH",
+            path: `/api/keys/${id}`,
+            cookie: a.cookie,
+            params: { id },
+            body: { spendCapMicro: 2_000 },
+          })
+        ).status,
+      ).toBe(200);
+      await within(1000, () =>
+        expect(b.resolve(old.secret)).resolves.toMatchObject({ capKeyId: id, spendCapMicro: 2_000n }),
+      );
     } finally {
       await b.reset();
       if (other !== db) await other.close();

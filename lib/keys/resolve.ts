@@ -1,8 +1,11 @@
 import "server-only";
 import { getDb, type DbHandle } from "@/lib/db";
 import { AppError } from "@/lib/errors";
+import { ensurePart } from "@/lib/runtime";
 import { LruCache, type LruCacheOptions } from "./cache";
 import { hashApiKey, parseApiKey } from "./format";
+import { findKeyByHash } from "./key-rows";
+import type { CapPeriod } from "./cap-holds";
 
 export interface ResolvedKey {
   keyId: string;
@@ -17,6 +20,13 @@ export interface ResolvedKey {
   capKeyId: string;
   /** That key's cap. */
   spendCapMicro: bigint | null;
+  /** The UTC calendar period of that cap. */
+  capPeriod: CapPeriod;
+  /** Catalogue ids this key may call; null = every model. */
+  models: string[] | null;
+  /** A management key (lib/keys/management.ts). */
+  canManageKeys: boolean;
+  canCallModels: boolean;
 }
 
 type CacheValue = ResolvedKey | "unknown";
@@ -33,7 +43,9 @@ export interface KeyResolverState {
   unlisten?: () => Promise<void>;
 }
 
-export function newKeyResolverState(cacheOptions: LruCacheOptions = { maxEntries: 20_000, ttlMs: 30_000 }): KeyResolverState {
+export function newKeyResolverState(
+  cacheOptions: LruCacheOptions = { maxEntries: 20_000, ttlMs: 30_000 },
+): KeyResolverState {
   return { cache: new LruCache<string, CacheValue>(cacheOptions), epoch: 0 };
 }
 
@@ -56,6 +68,11 @@ export class KeyResolver {
     await (await this.db()).notify(KEY_INVALIDATION_CHANNEL, keyId);
   }
 
+  private dropAll() {
+    this.s.epoch++;
+    this.s.cache.clear();
+  }
+
   private dropLocal(keyId: string) {
     this.s.epoch++;
     this.s.cache.deleteWhere((v) => v !== "unknown" && (v.keyId === keyId || v.capKeyId === keyId));
@@ -66,7 +83,12 @@ export class KeyResolver {
     const s = this.s;
     s.listening ??= (async () => {
       const db = await this.db();
-      s.unlisten = await db.listen(KEY_INVALIDATION_CHANNEL, (keyId) => this.dropLocal(keyId));
+      // Revocations sent while the subscription was down are lost: forget every cached key then.
+      s.unlisten = await db.listen(
+        KEY_INVALIDATION_CHANNEL,
+        (keyId) => this.dropLocal(keyId),
+        () => this.dropAll(),
+      );
     })().catch((err) => {
       s.listening = undefined;
       throw err;
@@ -102,27 +124,16 @@ export class KeyResolver {
       if (epoch === s.epoch) s.cache.set(hash, found);
     }
     if (found === "unknown") throw new AppError("invalid_api_key", "The API key is not valid.");
-    if (found.revokedAt !== null && found.revokedAt <= now) throw new AppError("revoked_api_key", "This API key has been revoked.");
-    if (found.expiresAt !== null && found.expiresAt <= now) throw new AppError("expired_api_key", "This API key has expired.");
+    if (found.revokedAt !== null && found.revokedAt <= now)
+      throw new AppError("revoked_api_key", "This API key has been revoked.");
+    if (found.expiresAt !== null && found.expiresAt <= now)
+      throw new AppError("expired_api_key", "This API key has expired.");
     return found;
   }
 }
 
 async function loadKey(db: DbHandle, hash: string): Promise<CacheValue> {
-  const [row] = await db.query<{
-    id: string;
-    account_id: string;
-    name: string;
-    expires_at: Date | string | null;
-    revoked_at: Date | string | null;
-    cap_key_id: string;
-    spend_cap_micro: string | null;
-  }>(
-    `SELECT k.id, k.account_id, k.name, k.expires_at, k.revoked_at, COALESCE(c.id, k.id) AS cap_key_id,
-            CASE WHEN c.id IS NULL THEN k.spend_cap_micro ELSE c.spend_cap_micro END AS spend_cap_micro
-     FROM api_keys k LEFT JOIN api_keys c ON c.id = k.cap_key_id WHERE k.key_hash = $1`,
-    [hash],
-  );
+  const row = await findKeyByHash(db, hash);
   if (!row) return "unknown";
   return {
     keyId: row.id,
@@ -132,19 +143,30 @@ async function loadKey(db: DbHandle, hash: string): Promise<CacheValue> {
     revokedAt: row.revoked_at === null ? null : new Date(row.revoked_at).getTime(),
     capKeyId: row.cap_key_id,
     spendCapMicro: row.spend_cap_micro === null ? null : BigInt(row.spend_cap_micro),
+    capPeriod: row.cap_period,
+    models: row.models,
+    canManageKeys: row.can_manage_keys,
+    canCallModels: row.can_call_models,
   };
 }
 
-// The process-wide cache lives on globalThis: Next may evaluate this module once per route
-// bundle, and every copy must share one cache and one LISTEN connection. Only the state is
-// shared, not a resolver object: errors must come from the calling bundle's own AppError class,
-// or its `instanceof` check would fail and a 401 would turn into a 500.
-const KEY = Symbol.for("solrouter.key-resolver-state");
-let resolver: KeyResolver | undefined;
+// The process-wide cache lives in the runtime container (lib/runtime.ts): Next may evaluate this
+// module once per route bundle, and every copy must share one cache and one LISTEN connection.
+// Only the state is shared, not a resolver object: errors must come from the calling bundle's own
+// AppError class, or its `instanceof` check would fail and a 401 would turn into a 500.
+let resolver: { state: KeyResolverState; resolver: KeyResolver } | undefined;
 
 export function defaultKeyResolver(): KeyResolver {
-  const g = globalThis as { [KEY]?: KeyResolverState };
-  return (resolver ??= new KeyResolver(getDb, (g[KEY] ??= newKeyResolverState())));
+  const state = ensurePart("keyResolver", () => newKeyResolverState(), stopListening);
+  if (resolver?.state !== state) resolver = { state, resolver: new KeyResolver(getDb, state) };
+  return resolver.resolver;
+}
+
+// resetRuntime() drops the state; only its LISTEN subscription needs closing.
+async function stopListening(s: KeyResolverState): Promise<void> {
+  s.cache.clear();
+  s.epoch++;
+  await s.unlisten?.().catch(() => {});
 }
 
 /** Drops a key from this instance's cache at once and tells every other instance to do the same. */

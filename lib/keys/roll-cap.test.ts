@@ -1,16 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { overrideEnv } from "@/lib/env";
-import { setDb } from "@/lib/db";
-import { testDbKinds, useTestDb, type TestDb } from "@/lib/test/db";
+import { describe, expect, it } from "vitest";
+import { testDbKinds } from "@/lib/test/db";
+import { testRuntime } from "@/lib/test/runtime";
 import { call } from "@/lib/test/http";
 import { signedInAccount } from "@/lib/test/session";
 import { postLedgerEntry } from "@/lib/billing/ledger";
 import { checkLedger } from "@/lib/billing/ledger-check";
-import { invalidateKey, resetKeyCache } from "@/lib/keys/resolve";
-import { gateway, resetGateway } from "@/lib/gateway/runtime";
+import { invalidateKey } from "@/lib/keys/resolve";
+import { gateway } from "@/lib/gateway/runtime";
 import { maxCost } from "@/lib/gateway/agent";
-import { costMicro, findModel } from "@/lib/gateway/catalog";
-import { startMockModel, type MockModel } from "@/scripts/mock-model";
+import { costMicro, findModel } from "@/lib/models";
 import { POST as agent } from "@/app/agent/route";
 import { GET as listRoute, POST as createRoute } from "@/app/api/keys/route";
 import { PATCH as patchRoute } from "@/app/api/keys/[id]/route";
@@ -20,34 +18,37 @@ import { POST as rollRoute } from "@/app/api/keys/[id]/roll/route";
 // real gateway (the model is the stand-in): issue 10, point 7.
 
 const BODY = { prompt: "cap me", model: "gpt-oss:20b", maxTokens: 50 };
-const ask = (secret: string) => call(agent, { method: "POST", path: "/agent", body: BODY, origin: null, headers: { authorization: `Bearer ${secret}` } });
+const ask = (secret: string) =>
+  call(agent, {
+    method: "POST",
+    path: "/agent",
+    body: BODY,
+    origin: null,
+    headers: { authorization: `Bearer ${secret}` },
+  });
 
 describe.each(testDbKinds())("a rolled key's cap through /agent (%s)", (kind) => {
-  let db: TestDb;
-  let model: MockModel;
-
-  beforeAll(async () => {
-    model = await startMockModel();
-    overrideEnv({ APP_URL: "http://localhost:3000", UPSTREAM_URL: model.url, KEY_RATE_LIMIT_PER_MINUTE: "1000000", KEY_RATE_LIMIT_BURST: "100000" });
-    db = await useTestDb(kind);
-    await resetKeyCache();
-    await resetGateway();
-  });
-  afterAll(async () => {
-    await resetGateway();
-    await resetKeyCache();
-    setDb(undefined);
-    await db.close();
-    await model.close();
+  const { db } = testRuntime(kind, {
+    model: true,
+    env: { APP_URL: "http://localhost:3000", KEY_RATE_LIMIT_PER_MINUTE: "1000000", KEY_RATE_LIMIT_BURST: "100000" },
   });
 
   it("carries the month's spend over, holds old + new keys to one cap in the grace, then refuses the old key", async () => {
     const a = await signedInAccount();
-    await postLedgerEntry({ accountId: a.accountId, amountMicro: 50_000_000n, kind: "adjustment", reference: `test:${crypto.randomUUID()}` });
+    await postLedgerEntry({
+      accountId: a.accountId,
+      amountMicro: 50_000_000n,
+      kind: "adjustment",
+      reference: `test:${crypto.randomUUID()}`,
+    });
     const gpt = findModel("gpt-oss:20b")!;
     const perCallMax = maxCost(gpt, BODY.prompt, BODY.maxTokens);
     const cap = perCallMax * 10n;
-    const created = await call(createRoute, { path: "/api/keys", cookie: a.cookie, body: { name: "prod", spendCapMicro: Number(cap) } });
+    const created = await call(createRoute, {
+      path: "/api/keys",
+      cookie: a.cookie,
+      body: { name: "prod", spendCapMicro: Number(cap) },
+    });
     const old = created.json as { key: { id: string }; secret: string };
 
     // Spend part of the month on the old key.
@@ -59,11 +60,20 @@ describe.each(testDbKinds())("a rolled key's cap through /agent (%s)", (kind) =>
       before += BigInt(res.json.costMicro);
     }
 
-    const rolled = await call(rollRoute, { path: `/api/keys/${old.key.id}/roll`, cookie: a.cookie, params: { id: old.key.id }, body: { graceSeconds: 86400 } });
+    const rolled = await call(rollRoute, {
+      path: `/api/keys/${old.key.id}/roll`,
+      cookie: a.cookie,
+      params: { id: old.key.id },
+      body: { graceSeconds: 86400 },
+    });
     expect(rolled.status).toBe(201);
     const fresh = rolled.json as { key: { id: string }; secret: string };
     const periodSpend = async (id: string) =>
-      BigInt((await db.query<{ period_spend_micro: string }>("SELECT period_spend_micro FROM api_keys WHERE id = $1", [id]))[0]!.period_spend_micro);
+      BigInt(
+        (
+          await db.query<{ period_spend_micro: string }>("SELECT period_spend_micro FROM api_keys WHERE id = $1", [id])
+        )[0]!.period_spend_micro,
+      );
     expect(await periodSpend(fresh.key.id)).toBe(before);
 
     // Both keys at once, in waves of 10 concurrent calls until the cap stops every call of a
@@ -88,9 +98,16 @@ describe.each(testDbKinds())("a rolled key's cap through /agent (%s)", (kind) =>
     expect(await periodSpend(old.key.id)).toBe(before);
 
     // The dashboard shows the one cap and what was spent against it, on both keys.
-    const listed = (await call(listRoute, { path: "/api/keys", cookie: a.cookie })).json.keys as { id: string; monthSpendMicro: number; spendCapMicro: number }[];
+    const listed = (await call(listRoute, { path: "/api/keys", cookie: a.cookie })).json.keys as {
+      id: string;
+      monthSpendMicro: number;
+      spendCapMicro: number;
+    }[];
     for (const id of [old.key.id, fresh.key.id]) {
-      expect(listed.find((k) => k.id === id)).toMatchObject({ monthSpendMicro: Number(total), spendCapMicro: Number(cap) });
+      expect(listed.find((k) => k.id === id)).toMatchObject({
+        monthSpendMicro: Number(total),
+        spendCapMicro: Number(cap),
+      });
     }
 
     // After the grace the old key is refused; the new one goes on (under a raised cap).
@@ -99,7 +116,13 @@ describe.each(testDbKinds())("a rolled key's cap through /agent (%s)", (kind) =>
     const expired = await ask(old.secret);
     expect(expired.status).toBe(401);
     expect(expired.json.error.code).toBe("expired_api_key");
-    const raised = await call(patchRoute, { method: "PATCH", path: `/api/keys/${fresh.key.id}`, cookie: a.cookie, params: { id: fresh.key.id }, body: { spendCapMicro: Number(cap * 2n) } });
+    const raised = await call(patchRoute, {
+      method: "PATCH",
+      path: `/api/keys/${fresh.key.id}`,
+      cookie: a.cookie,
+      params: { id: fresh.key.id },
+      body: { spendCapMicro: Number(cap * 2n) },
+    });
     expect(raised.status).toBe(200);
     expect((await ask(fresh.secret)).status).toBe(200);
 

@@ -15,15 +15,19 @@ import { POST as rollRoute } from "@/app/api/keys/[id]/roll/route";
 type Account = Awaited<ReturnType<typeof signedInAccount>>;
 
 const create = (a: Account, body: unknown) => call(createRoute, { path: "/api/keys", cookie: a.cookie, body });
-const list = async (a: Account) => (await call(listRoute, { path: "/api/keys", cookie: a.cookie })).json.keys as Record<string, unknown>[];
-const patch = (a: Account, id: string, body: unknown) => call(patchRoute, { method: "PATCH", path: `/api/keys/${id}`, cookie: a.cookie, params: { id }, body });
-const roll = (a: Account, id: string, graceSeconds: number) => call(rollRoute, { path: `/api/keys/${id}/roll`, cookie: a.cookie, params: { id }, body: { graceSeconds } });
+const list = async (a: Account) =>
+  (await call(listRoute, { path: "/api/keys", cookie: a.cookie })).json.keys as Record<string, unknown>[];
+const patch = (a: Account, id: string, body: unknown) =>
+  call(patchRoute, { method: "PATCH", path: `/api/keys/${id}`, cookie: a.cookie, params: { id }, body });
+const roll = (a: Account, id: string, graceSeconds: number) =>
+  call(rollRoute, { path: `/api/keys/${id}/roll`, cookie: a.cookie, params: { id }, body: { graceSeconds } });
 
 /** Every code point issue 10 lists, and the others of the same kinds. */
 const REFUSED_IN_NAMES = [
   ...[0x00, 0x07, 0x09, 0x0a, 0x0d, 0x1b, 0x1f, 0x7f], // C0 and DEL
   ...[0x80, 0x85, 0x9b, 0x9f], // C1, incl. NEL
-  0x2028, 0x2029, // line and paragraph separators
+  0x2028,
+  0x2029, // line and paragraph separators
   ...[0x202a, 0x202b, 0x202c, 0x202d, 0x202e, 0x2066, 0x2067, 0x2068, 0x2069], // bidi embeddings, overrides, isolates
   ...[0x200e, 0x200f, 0x061c], // bidi marks
   ...[0x200b, 0x2060, 0xfeff, 0x00ad, 0x180e], // zero-width space, word joiner, BOM, soft hyphen, Mongolian vowel separator
@@ -54,7 +58,12 @@ describe.each(testDbKinds())("rolling keys (%s)", (kind) => {
     );
   }
   const row = async (id: string) =>
-    (await db.query<{ period_spend_micro: string; cap_key_id: string | null }>("SELECT period_spend_micro, cap_key_id FROM api_keys WHERE id = $1", [id]))[0]!;
+    (
+      await db.query<{ period_spend_micro: string; cap_key_id: string | null }>(
+        "SELECT period_spend_micro, cap_key_id FROM api_keys WHERE id = $1",
+        [id],
+      )
+    )[0]!;
 
   it("moves the month's spend and the cap to the new key; the old one shows and counts against them", async () => {
     const a = await signedInAccount();
@@ -64,18 +73,36 @@ describe.each(testDbKinds())("rolling keys (%s)", (kind) => {
     expect(res.status).toBe(201);
     const { key } = res.json;
     expect(key).toMatchObject({ spendCapMicro: 1_000_000, capKeyId: null });
-    expect(res.json.replaced).toMatchObject({ id: old.key.id, status: "active", replacedBy: key.id, capKeyId: key.id, spendCapMicro: 1_000_000 });
+    expect(res.json.replaced).toMatchObject({
+      id: old.key.id,
+      status: "active",
+      replacedBy: key.id,
+      capKeyId: key.id,
+      spendCapMicro: 1_000_000,
+    });
     expect(BigInt((await row(key.id)).period_spend_micro)).toBe(400_000n);
     expect((await row(old.key.id)).cap_key_id).toBe(key.id);
 
     const byId = async () => new Map((await list(a)).map((k) => [k.id, k]));
     let keys = await byId();
     expect(keys.get(key.id)).toMatchObject({ monthSpendMicro: 400_000, spendCapMicro: 1_000_000, capKeyId: null });
-    expect(keys.get(old.key.id)).toMatchObject({ monthSpendMicro: 400_000, spendCapMicro: 1_000_000, capKeyId: key.id });
+    expect(keys.get(old.key.id)).toMatchObject({
+      monthSpendMicro: 400_000,
+      spendCapMicro: 1_000_000,
+      capKeyId: key.id,
+    });
 
     // The old key's calls in its grace count against the new key's cap, which it shows.
-    await expect(resolveApiKey(old.secret)).resolves.toMatchObject({ keyId: old.key.id, capKeyId: key.id, spendCapMicro: 1_000_000n });
-    await expect(resolveApiKey(res.json.secret)).resolves.toMatchObject({ keyId: key.id, capKeyId: key.id, spendCapMicro: 1_000_000n });
+    await expect(resolveApiKey(old.secret)).resolves.toMatchObject({
+      keyId: old.key.id,
+      capKeyId: key.id,
+      spendCapMicro: 1_000_000n,
+    });
+    await expect(resolveApiKey(res.json.secret)).resolves.toMatchObject({
+      keyId: key.id,
+      capKeyId: key.id,
+      spendCapMicro: 1_000_000n,
+    });
     await spend(a, old.key.id, 100_000);
     await spend(a, key.id, 50_000);
     keys = await byId();
@@ -90,7 +117,10 @@ describe.each(testDbKinds())("rolling keys (%s)", (kind) => {
     const refused = await patch(a, old.key.id, { spendCapMicro: 5_000_000 });
     expect(refused.status).toBe(400);
     expect(refused.json.error.code).toBe("invalid_request");
-    expect((await patch(a, old.key.id, { name: "prod (old)" })).json.key).toMatchObject({ name: "prod (old)", spendCapMicro: 700_000 });
+    expect((await patch(a, old.key.id, { name: "prod (old)" })).json.key).toMatchObject({
+      name: "prod (old)",
+      spendCapMicro: 700_000,
+    });
   });
 
   it("keeps one cap along a chain of rolls", async () => {
@@ -175,11 +205,10 @@ describe.each(testDbKinds())("rolling keys (%s)", (kind) => {
       expect(res.json.key.name, hex(cp)).toBe("oldname");
     }
     const k = generateApiKey();
-    const [{ id }] = (await db.query<{ id: string }>("INSERT INTO api_keys (account_id, name, key_hash, start) VALUES ($1, '\u202e\u2028', $2, $3) RETURNING id", [
-      a.accountId,
-      k.hash,
-      k.start,
-    ])) as [{ id: string }];
+    const [{ id }] = (await db.query<{ id: string }>(
+      "INSERT INTO api_keys (account_id, name, key_hash, start) VALUES ($1, '\u202e\u2028', $2, $3) RETURNING id",
+      [a.accountId, k.hash, k.start],
+    )) as [{ id: string }];
     expect((await roll(a, id, 0)).json.key.name).toBe("Rolled key");
   });
 });

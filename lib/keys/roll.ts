@@ -2,11 +2,14 @@ import "server-only";
 import { getDb } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { generateApiKey } from "./format";
-import { ACTIVE_KEYS_SQL, COLUMNS, notFound, toView, UUID, type ApiKeyView, type KeyRow } from "./key-view";
-import { MAX_ACTIVE_KEYS, ROLL_GRACE_SECONDS, type RollGraceSeconds } from "./limits";
+import { notFound, toView, UUID, type ApiKeyView } from "./key-view";
+import { countActiveKeys, findKey, insertRolledKey, markReplaced, moveCapLineage } from "./key-rows";
+import { lockAccount } from "@/lib/billing/accounts-store";
+import { MAX_ACTIVE_KEYS, ROLL_GRACE_MESSAGE, ROLL_GRACE_SECONDS, type RollGraceSeconds } from "./limits";
 import { cleanStoredKeyName } from "./names";
 import { invalidateKey } from "./resolve";
 import { recordActivity, type RequestOrigin } from "@/lib/activity/events";
+import { checkEditTarget, checkWithinActor, SESSION_ACTOR, type KeyActor } from "./management";
 
 /**
  * Replaces a key with a new one (same name, expiry and spend cap); the old one expires after
@@ -33,9 +36,10 @@ export async function rollKey(
   graceSeconds: RollGraceSeconds,
   now = new Date(),
   origin: RequestOrigin = {},
+  actor: KeyActor = SESSION_ACTOR,
 ): Promise<{ key: ApiKeyView; secret: string; replaced: ApiKeyView }> {
   if (!(ROLL_GRACE_SECONDS as readonly number[]).includes(graceSeconds)) {
-    throw new AppError("invalid_request", "graceSeconds: must be 0, 3600 or 86400.");
+    throw new AppError("invalid_request", `graceSeconds: ${ROLL_GRACE_MESSAGE}.`);
   }
   if (!UUID.test(id)) throw notFound();
   const db = await getDb();
@@ -44,17 +48,23 @@ export async function rollKey(
   const { fresh, replaced } = await db.transaction(async (tx) => {
     // The account lock serializes rolls with creates (and each other), so the count below cannot
     // go stale; it also makes two concurrent rolls of one key produce one replacement.
-    const [account] = await tx.query("SELECT id FROM accounts WHERE id = $1 FOR UPDATE", [accountId]);
-    if (!account) throw notFound();
-    const [old] = await tx.query<KeyRow>(`SELECT ${COLUMNS} FROM api_keys WHERE id = $1 AND account_id = $2`, [id, accountId]);
+    if (!(await lockAccount(tx, accountId))) throw notFound();
+    const old = await findKey(tx, accountId, id);
     if (!old) throw notFound();
     const view = toView(old, now);
-    if (view.status === "revoked") throw new AppError("invalid_request", "This key has been revoked. Create a new key instead.");
-    if (view.status === "expired") throw new AppError("invalid_request", "This key has expired. Create a new key instead.");
-    if (view.replacedBy) throw new AppError("invalid_request", "This key was already rolled. Roll its replacement instead.");
+    // A roll hands out the new secret: a management key may roll itself or a key it could create.
+    if (actor.kind === "key" && actor.key.keyId !== id) {
+      checkEditTarget(actor, view);
+      checkWithinActor(actor, view);
+    }
+    if (view.status === "revoked")
+      throw new AppError("invalid_request", "This key has been revoked. Create a new key instead.");
+    if (view.status === "expired")
+      throw new AppError("invalid_request", "This key has expired. Create a new key instead.");
+    if (view.replacedBy)
+      throw new AppError("invalid_request", "This key was already rolled. Roll its replacement instead.");
     if (graceSeconds > 0) {
-      const [active] = await tx.query<{ n: number | string }>(ACTIVE_KEYS_SQL, [accountId, now]);
-      if (Number(active?.n ?? 0) >= MAX_ACTIVE_KEYS) {
+      if ((await countActiveKeys(tx, accountId, now)) >= MAX_ACTIVE_KEYS) {
         throw new AppError(
           "too_many_keys",
           `An account can have at most ${MAX_ACTIVE_KEYS} active keys, and a key in its grace period counts until it expires. Roll without a grace period, or revoke a key first.`,
@@ -62,21 +72,22 @@ export async function rollKey(
       }
     }
     // The old key is not rolled, so its own cap is the one in force; its period spend moves along.
-    const [fresh] = await tx.query<KeyRow>(
-      `INSERT INTO api_keys (account_id, name, key_hash, start, created_at, expires_at, spend_cap_micro, period_start, period_spend_micro)
-       SELECT account_id, $2, $3, $4, $5, expires_at, spend_cap_micro, period_start, period_spend_micro FROM api_keys WHERE id = $1
-       RETURNING ${COLUMNS}`,
-      [id, cleanStoredKeyName(old.name), generated.hash, generated.start, now],
-    );
+    const fresh = await insertRolledKey(tx, id, {
+      name: cleanStoredKeyName(old.name),
+      hash: generated.hash,
+      start: generated.start,
+      now,
+    });
     // Keys this one replaced earlier (maybe still in their grace) now count against the new key.
-    await tx.query("UPDATE api_keys SET cap_key_id = $3 WHERE account_id = $1 AND cap_key_id = $2", [accountId, id, fresh!.id]);
-    const [replaced] = await tx.query<KeyRow>(
-      `UPDATE api_keys SET replaced_by = $3, cap_key_id = $3, expires_at = LEAST(COALESCE(expires_at, $4), $4)
-       WHERE id = $1 AND account_id = $2 RETURNING ${COLUMNS}`,
-      [id, accountId, fresh!.id, graceEnd],
-    );
-    await recordActivity(tx, { accountId, kind: "key_rolled", ...origin, details: { keyId: id, newKeyId: fresh!.id, name: fresh!.name, graceSeconds } });
-    return { fresh: fresh!, replaced: replaced! };
+    await moveCapLineage(tx, accountId, id, fresh.id);
+    const replaced = await markReplaced(tx, accountId, id, fresh.id, graceEnd);
+    await recordActivity(tx, {
+      accountId,
+      kind: "key_rolled",
+      ...origin,
+      details: { keyId: id, newKeyId: fresh.id, name: fresh.name, graceSeconds },
+    });
+    return { fresh, replaced };
   });
   // Also drops every cached key whose cap was this one (see KeyResolver.invalidate).
   await invalidateKey(replaced.id);

@@ -13,9 +13,12 @@ type Account = Awaited<ReturnType<typeof signedInAccount>>;
 
 const create = (a: Account, body: unknown) => call(createRoute, { path: "/api/keys", cookie: a.cookie, body });
 const list = (a: Account) => call(listRoute, { path: "/api/keys", cookie: a.cookie });
-const revoke = (a: Account, id: string) => call(revokeRoute, { method: "DELETE", path: `/api/keys/${id}`, cookie: a.cookie, params: { id } });
-const patch = (a: Account, id: string, body: unknown) => call(patchRoute, { method: "PATCH", path: `/api/keys/${id}`, cookie: a.cookie, params: { id }, body });
-const roll = (a: Account, id: string, body: unknown) => call(rollRoute, { path: `/api/keys/${id}/roll`, cookie: a.cookie, params: { id }, body });
+const revoke = (a: Account, id: string) =>
+  call(revokeRoute, { method: "DELETE", path: `/api/keys/${id}`, cookie: a.cookie, params: { id } });
+const patch = (a: Account, id: string, body: unknown) =>
+  call(patchRoute, { method: "PATCH", path: `/api/keys/${id}`, cookie: a.cookie, params: { id }, body });
+const roll = (a: Account, id: string, body: unknown) =>
+  call(rollRoute, { path: `/api/keys/${id}/roll`, cookie: a.cookie, params: { id }, body });
 
 async function expectCode(p: Promise<unknown>, code: string) {
   await expect(p).rejects.toMatchObject({ code });
@@ -35,12 +38,25 @@ describe.each(testDbKinds())("API keys (%s)", (kind) => {
     const { key, secret } = res.json;
     expect(secret).toHaveLength(51);
     expect(parseApiKey(secret).ok).toBe(true);
-    expect(key).toMatchObject({ name: "my app", start: keyStart(secret), status: "active", lastUsedAt: null, expiresAt: null, revokedAt: null, spendCapMicro: null });
+    expect(key).toMatchObject({
+      name: "my app",
+      start: keyStart(secret),
+      status: "active",
+      lastUsedAt: null,
+      expiresAt: null,
+      revokedAt: null,
+      spendCapMicro: null,
+    });
     expect(JSON.stringify(key)).not.toContain(secret.slice(13));
 
-    const [row] = await db.query<{ key_hash: string; account_id: string }>("SELECT key_hash, account_id FROM api_keys WHERE id = $1", [key.id]);
+    const [row] = await db.query<{ key_hash: string; account_id: string }>(
+      "SELECT key_hash, account_id FROM api_keys WHERE id = $1",
+      [key.id],
+    );
     expect(row).toEqual({ key_hash: hashApiKey(secret), account_id: a.accountId });
-    expect(await db.query("SELECT 1 FROM api_keys WHERE key_hash = $1 OR start = $1 OR name = $1", [secret])).toHaveLength(0);
+    expect(
+      await db.query("SELECT 1 FROM api_keys WHERE key_hash = $1 OR start = $1 OR name = $1", [secret]),
+    ).toHaveLength(0);
 
     const listed = await list(a);
     expect(listed.status).toBe(200);
@@ -143,7 +159,9 @@ describe.each(testDbKinds())("API keys (%s)", (kind) => {
     const refused = results.filter((r) => r.status !== 201);
     expect(refused).toHaveLength(5);
     for (const r of refused) expect(r.json.error.code).toBe("too_many_keys");
-    const [{ n }] = (await db.query<{ n: number }>("SELECT count(*)::int AS n FROM api_keys WHERE account_id = $1", [a.accountId])) as [{ n: number }];
+    const [{ n }] = (await db.query<{ n: number }>("SELECT count(*)::int AS n FROM api_keys WHERE account_id = $1", [
+      a.accountId,
+    ])) as [{ n: number }];
     expect(n).toBe(25);
   });
 
@@ -196,7 +214,13 @@ describe.each(testDbKinds())("API keys (%s)", (kind) => {
     const { key, secret, replaced } = res.json;
     expect(parseApiKey(secret).ok).toBe(true);
     expect(secret).not.toBe(old.secret);
-    expect(key).toMatchObject({ name: "prod", expiresAt, spendCapMicro: 2_000_000, status: "active", start: keyStart(secret) });
+    expect(key).toMatchObject({
+      name: "prod",
+      expiresAt,
+      spendCapMicro: 2_000_000,
+      status: "active",
+      start: keyStart(secret),
+    });
     expect(replaced).toMatchObject({ id: old.key.id, replacedBy: key.id, status: "expired" });
 
     await expectCode(resolveApiKey(old.secret), "expired_api_key");
@@ -277,8 +301,21 @@ describe.each(testDbKinds())("API keys (%s)", (kind) => {
       const attempts = [
         call(createRoute, { path: "/api/keys", cookie: a.cookie, body: { name: "csrf" }, origin }),
         call(revokeRoute, { method: "DELETE", path: `/api/keys/${id}`, cookie: a.cookie, params: { id }, origin }),
-        call(patchRoute, { method: "PATCH", path: `/api/keys/${id}`, cookie: a.cookie, params: { id }, body: { name: "csrf" }, origin }),
-        call(rollRoute, { path: `/api/keys/${id}/roll`, cookie: a.cookie, params: { id }, body: { graceSeconds: 0 }, origin }),
+        call(patchRoute, {
+          method: "PATCH",
+          path: `/api/keys/${id}`,
+          cookie: a.cookie,
+          params: { id },
+          body: { name: "csrf" },
+          origin,
+        }),
+        call(rollRoute, {
+          path: `/api/keys/${id}/roll`,
+          cookie: a.cookie,
+          params: { id },
+          body: { graceSeconds: 0 },
+          origin,
+        }),
       ];
       for (const res of await Promise.all(attempts)) {
         expect(res.status).toBe(403);

@@ -23,11 +23,20 @@ export async function requestTestTokens(wallet: string): Promise<FaucetResult> {
   try {
     const signatures = [await rpcCall<string>("requestAirdrop", [wallet, Number(FAUCET_LAMPORTS)])];
     signatures.push(await rpcCall<string>("requestTokenAirdrop", [wallet, c.usdcMint, FAUCET_USDC.toString()]));
-    if (c.routerMint) signatures.push(await rpcCall<string>("requestTokenAirdrop", [wallet, c.routerMint, FAUCET_ROUTER.toString()]));
-    return { signatures, lamports: FAUCET_LAMPORTS.toString(), usdc: FAUCET_USDC.toString(), router: c.routerMint ? FAUCET_ROUTER.toString() : null };
+    if (c.routerMint)
+      signatures.push(await rpcCall<string>("requestTokenAirdrop", [wallet, c.routerMint, FAUCET_ROUTER.toString()]));
+    return {
+      signatures,
+      lamports: FAUCET_LAMPORTS.toString(),
+      usdc: FAUCET_USDC.toString(),
+      router: c.routerMint ? FAUCET_ROUTER.toString() : null,
+    };
   } catch (err) {
     if (err instanceof RpcUnavailableError || err instanceof RpcResponseError) {
-      throw new AppError("unavailable", "The local Solana cluster did not hand out test tokens. Is `npm run localnet` running?");
+      throw new AppError(
+        "unavailable",
+        "The local Solana cluster did not hand out test tokens. Is `npm run localnet` running?",
+      );
     }
     throw err;
   }

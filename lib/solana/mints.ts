@@ -3,6 +3,7 @@ import { getAssociatedTokenAddressSync, TOKEN_2022_PROGRAM_ID, TOKEN_PROGRAM_ID 
 import { PublicKey } from "@solana/web3.js";
 import bs58 from "bs58";
 import { env } from "@/lib/env";
+import { ensurePart } from "@/lib/runtime";
 import { getAccount } from "./rpc";
 
 export interface TokenAccountInfo {
@@ -30,15 +31,17 @@ const MINT_INITIALIZED_OFFSET = 45;
 const ACCOUNT_STATE_OFFSET = 108;
 
 // Mints and an existing token account do not change; one lookup per process is enough.
-const KEY = Symbol.for("solrouter.treasury-token-accounts");
-type Holder = { [KEY]?: Map<string, TokenAccountInfo> };
 function cache(): Map<string, TokenAccountInfo> {
-  const g = globalThis as Holder;
-  return (g[KEY] ??= new Map());
+  return ensurePart("treasuryTokenAccounts", () => new Map());
 }
 
 export function treasuryTokenAccountAddress(treasury: string, mint: string, programId: string): string {
-  return getAssociatedTokenAddressSync(new PublicKey(mint), new PublicKey(treasury), true, new PublicKey(programId)).toBase58();
+  return getAssociatedTokenAddressSync(
+    new PublicKey(mint),
+    new PublicKey(treasury),
+    true,
+    new PublicKey(programId),
+  ).toBase58();
 }
 
 /**
@@ -47,12 +50,21 @@ export function treasuryTokenAccountAddress(treasury: string, mint: string, prog
  * an operator error and top-ups are refused until it is created. Throws RpcUnavailableError
  * when the chain cannot be read.
  */
-export async function treasuryTokenAccount(mint: string, treasury: string, opts: { timeoutMs?: number } = {}): Promise<TokenAccountInfo> {
+export async function treasuryTokenAccount(
+  mint: string,
+  treasury: string,
+  opts: { timeoutMs?: number } = {},
+): Promise<TokenAccountInfo> {
   const key = `${env().rpcUrl}|${treasury}|${mint}`;
   const hit = cache().get(key);
   if (hit) return hit;
   const mintAccount = await getAccount(mint, opts);
-  if (!mintAccount || !TOKEN_PROGRAMS.has(mintAccount.owner) || mintAccount.data.length < 82 || mintAccount.data[MINT_INITIALIZED_OFFSET] !== 1) {
+  if (
+    !mintAccount ||
+    !TOKEN_PROGRAMS.has(mintAccount.owner) ||
+    mintAccount.data.length < 82 ||
+    mintAccount.data[MINT_INITIALIZED_OFFSET] !== 1
+  ) {
     throw new TokenSetupError(`The configured mint ${mint} is not a token mint on this cluster.`);
   }
   const programId = mintAccount.owner;

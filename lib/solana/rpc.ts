@@ -27,7 +27,11 @@ export class RpcResponseError extends Error {
 const DEFAULT_TIMEOUT_MS = 5_000;
 let nextId = 1;
 
-export async function rpcCall<T>(method: string, params: unknown[], opts: { timeoutMs?: number; url?: string } = {}): Promise<T> {
+export async function rpcCall<T>(
+  method: string,
+  params: unknown[],
+  opts: { timeoutMs?: number; url?: string } = {},
+): Promise<T> {
   const url = opts.url ?? env().rpcUrl;
   let res: Response;
   try {
@@ -121,7 +125,12 @@ export async function allSignaturesForAddress(
   const out: RpcSignatureInfo[] = [];
   let before: string | undefined;
   for (let page = 0; page < (opts.maxPages ?? 20); page++) {
-    const got = await getSignaturesForAddress(address, { limit: pageSize, before, until: opts.until, timeoutMs: opts.timeoutMs });
+    const got = await getSignaturesForAddress(address, {
+      limit: pageSize,
+      before,
+      until: opts.until,
+      timeoutMs: opts.timeoutMs,
+    });
     out.push(...got);
     if (got.length < pageSize) return { signatures: out, complete: true };
     before = got[got.length - 1]!.signature;
@@ -135,8 +144,15 @@ export interface RpcAccount {
   data: [string, "base64"];
 }
 
-export async function getAccount(address: string, opts: { timeoutMs?: number } = {}): Promise<{ owner: string; data: Buffer } | null> {
-  const res = await rpcCall<{ value: RpcAccount | null }>("getAccountInfo", [address, { encoding: "base64", commitment: env().SOLANA_COMMITMENT }], opts);
+export async function getAccount(
+  address: string,
+  opts: { timeoutMs?: number } = {},
+): Promise<{ owner: string; data: Buffer } | null> {
+  const res = await rpcCall<{ value: RpcAccount | null }>(
+    "getAccountInfo",
+    [address, { encoding: "base64", commitment: env().SOLANA_COMMITMENT }],
+    opts,
+  );
   if (!res?.value) return null;
   return { owner: res.value.owner, data: Buffer.from(res.value.data[0], "base64") };
 }

@@ -18,7 +18,11 @@ const MINT_TO_CHECKED = 14;
 // Associated token program: CreateIdempotent.
 const ATA_CREATE_IDEMPOTENT = 1;
 
-const meta = (pubkey: PublicKey, isSigner: boolean, isWritable: boolean): AccountMeta => ({ pubkey, isSigner, isWritable });
+const meta = (pubkey: PublicKey, isSigner: boolean, isWritable: boolean): AccountMeta => ({
+  pubkey,
+  isSigner,
+  isWritable,
+});
 
 function amountAndDecimals(tag: number, amount: bigint, decimals: number): Buffer {
   const data = Buffer.alloc(10);
@@ -29,9 +33,18 @@ function amountAndDecimals(tag: number, amount: bigint, decimals: number): Buffe
   return data;
 }
 
-export function getAssociatedTokenAddressSync(mint: PublicKey, owner: PublicKey, allowOwnerOffCurve = false, programId = TOKEN_PROGRAM_ID): PublicKey {
-  if (!allowOwnerOffCurve && !PublicKey.isOnCurve(owner.toBuffer())) throw new Error("The token account owner is off the curve.");
-  return PublicKey.findProgramAddressSync([owner.toBuffer(), programId.toBuffer(), mint.toBuffer()], ASSOCIATED_TOKEN_PROGRAM_ID)[0];
+export function getAssociatedTokenAddressSync(
+  mint: PublicKey,
+  owner: PublicKey,
+  allowOwnerOffCurve = false,
+  programId = TOKEN_PROGRAM_ID,
+): PublicKey {
+  if (!allowOwnerOffCurve && !PublicKey.isOnCurve(owner.toBuffer()))
+    throw new Error("The token account owner is off the curve.");
+  return PublicKey.findProgramAddressSync(
+    [owner.toBuffer(), programId.toBuffer(), mint.toBuffer()],
+    ASSOCIATED_TOKEN_PROGRAM_ID,
+  )[0];
 }
 
 /** TransferChecked with a single-signer owner. */
@@ -44,7 +57,12 @@ export function createTransferCheckedInstruction(
   decimals: number,
   programId = TOKEN_PROGRAM_ID,
 ): TransactionInstruction {
-  const keys = [meta(source, false, true), meta(mint, false, false), meta(destination, false, true), meta(owner, true, false)];
+  const keys = [
+    meta(source, false, true),
+    meta(mint, false, false),
+    meta(destination, false, true),
+    meta(owner, true, false),
+  ];
   return new TransactionInstruction({ programId, keys, data: amountAndDecimals(TRANSFER_CHECKED, amount, decimals) });
 }
 
@@ -95,5 +113,9 @@ export function createAssociatedTokenAccountIdempotentInstruction(
     meta(new PublicKey("11111111111111111111111111111111"), false, false),
     meta(programId, false, false),
   ];
-  return new TransactionInstruction({ programId: ASSOCIATED_TOKEN_PROGRAM_ID, keys, data: Buffer.from([ATA_CREATE_IDEMPOTENT]) });
+  return new TransactionInstruction({
+    programId: ASSOCIATED_TOKEN_PROGRAM_ID,
+    keys,
+    data: Buffer.from([ATA_CREATE_IDEMPOTENT]),
+  });
 }

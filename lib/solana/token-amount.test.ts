@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { displayTokenAmount, formatBaseUnits, parseDecimal, toPlainDecimal, tokenAmountForCredit } from "./token-amount";
+import {
+  displayTokenAmount,
+  formatBaseUnits,
+  parseDecimal,
+  toPlainDecimal,
+  tokenAmountForCredit,
+} from "./token-amount";
 
 describe("token amounts", () => {
   it("parses decimal prices exactly, including JavaScript's exponent form", () => {

@@ -17,7 +17,11 @@ export interface TopupPayment {
 }
 
 export function memoInstruction(memo: string): TransactionInstruction {
-  return new TransactionInstruction({ programId: MEMO_PROGRAM_ID, keys: [], data: new TextEncoder().encode(memo) as Buffer });
+  return new TransactionInstruction({
+    programId: MEMO_PROGRAM_ID,
+    keys: [],
+    data: new TextEncoder().encode(memo) as Buffer,
+  });
 }
 
 /** The payer's token account for the mint, under the mint's token program. */
@@ -25,7 +29,11 @@ export function payerTokenAccount(payer: PublicKey, mint: string, programId: Pub
   return getAssociatedTokenAddressSync(new PublicKey(mint), payer, true, programId);
 }
 
-export function topupInstructions(payer: PublicKey, topup: TopupPayment, programId: PublicKey): TransactionInstruction[] {
+export function topupInstructions(
+  payer: PublicKey,
+  topup: TopupPayment,
+  programId: PublicKey,
+): TransactionInstruction[] {
   const mint = new PublicKey(topup.mint);
   const transfer = createTransferCheckedInstruction(
     payerTokenAccount(payer, topup.mint, programId),

@@ -1,8 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { randomUUID } from "node:crypto";
-import { overrideEnv } from "@/lib/env";
-import { setDb } from "@/lib/db";
-import { testDbKinds, useTestDb, type TestDb } from "@/lib/test/db";
+import { testDbKinds } from "@/lib/test/db";
+import { testRuntime } from "@/lib/test/runtime";
 import { signedInAccount } from "@/lib/test/session";
 import { checkUsageRollup } from "@/lib/billing/ledger-check";
 import { dailyUsage, summaryCards, usageTotals } from "./aggregates";
@@ -31,7 +30,7 @@ function iso(ms: number, micros = 0) {
 }
 
 describe.each(testDbKinds())("usage aggregates at hour edges (%s)", (kind) => {
-  let db: TestDb;
+  const { db } = testRuntime(kind, { env: { APP_URL: "http://localhost:3000", SOLANA_CLUSTER: "localnet" } });
   let accountId: string;
   let key: string;
   const evs: Ev[] = [];
@@ -41,13 +40,19 @@ describe.each(testDbKinds())("usage aggregates at hour edges (%s)", (kind) => {
       `INSERT INTO usage_events (account_id, key_id, auth_kind, model, input_tokens, output_tokens, cost_micro, latency_ms, status, created_at)
        SELECT $1, k, 'key', m, t, t * 2, c, 5, s, a
        FROM unnest($2::uuid[], $3::text[], $4::int[], $5::bigint[], $6::int[], $7::timestamptz[]) AS x(k, m, t, c, s, a)`,
-      [account, rows.map((r) => r.keyId), rows.map((r) => r.model), rows.map((r) => r.tokens), rows.map((r) => r.cost.toString()), rows.map((r) => r.status), rows.map((r) => r.at)],
+      [
+        account,
+        rows.map((r) => r.keyId),
+        rows.map((r) => r.model),
+        rows.map((r) => r.tokens),
+        rows.map((r) => r.cost.toString()),
+        rows.map((r) => r.status),
+        rows.map((r) => r.at),
+      ],
     );
   };
 
   beforeAll(async () => {
-    overrideEnv({ APP_URL: "http://localhost:3000", SOLANA_CLUSTER: "localnet" });
-    db = await useTestDb(kind);
     accountId = (await signedInAccount()).accountId;
     key = randomUUID();
     // Around every hour from T0-26h to T0+5h: the last microsecond before it, the hour itself,
@@ -55,9 +60,21 @@ describe.each(testDbKinds())("usage aggregates at hour edges (%s)", (kind) => {
     let n = 0;
     for (let h = -26; h <= 5; h++) {
       const at = T0 + h * H;
-      for (const [ms, us] of [[at - 1000, 999_999], [at, 0], [at, 1], [at + H / 2, 123_456]] as const) {
+      for (const [ms, us] of [
+        [at - 1000, 999_999],
+        [at, 0],
+        [at, 1],
+        [at + H / 2, 123_456],
+      ] as const) {
         n++;
-        evs.push({ at: iso(ms, us), keyId: n % 3 === 0 ? null : key, model: n % 2 ? "m-a" : "m-b", status: n % 5 === 0 ? 500 : 200, cost: BigInt(1000 + n * 7), tokens: n });
+        evs.push({
+          at: iso(ms, us),
+          keyId: n % 3 === 0 ? null : key,
+          model: n % 2 ? "m-a" : "m-b",
+          status: n % 5 === 0 ? 500 : 200,
+          cost: BigInt(1000 + n * 7),
+          tokens: n,
+        });
       }
     }
     // Two statements, so that groups are created by one and added to by the other.
@@ -65,10 +82,6 @@ describe.each(testDbKinds())("usage aggregates at hour edges (%s)", (kind) => {
     await insert(evs.slice(50));
     // Another account's events in the same hours must not leak in.
     await insert(evs.slice(0, 20), (await signedInAccount()).accountId);
-  });
-  afterAll(async () => {
-    setDb(undefined);
-    await db.close();
   });
 
   const expected = (f: UsageFilterInput) =>
@@ -98,7 +111,11 @@ describe.each(testDbKinds())("usage aggregates at hour edges (%s)", (kind) => {
             const from = new Date(T0 + lo * H + dLo);
             const to = new Date(T0 + (lo + span) * H + dHi);
             if (to <= from) continue;
-            for (const f of [{ from, to }, { from, to, keyId: key, model: "m-a" }, { from, to, status: "error" as const }]) {
+            for (const f of [
+              { from, to },
+              { from, to, keyId: key, model: "m-a" },
+              { from, to, status: "error" as const },
+            ]) {
               expect(await usageTotals(db, accountId, f, NOW), JSON.stringify(f)).toEqual(sums(expected(f)));
               checked++;
             }
@@ -118,10 +135,16 @@ describe.each(testDbKinds())("usage aggregates at hour edges (%s)", (kind) => {
     const f = { from: new Date(T0 - 25 * H + 1234), to: new Date(T0 + 3 * H + H / 2) };
     const { days } = await dailyUsage(accountId, f, NOW);
     const byDay = new Map<string, Ev[]>();
-    for (const e of expected(f)) byDay.set(`${e.at.slice(0, 10)} ${e.model}`, [...(byDay.get(`${e.at.slice(0, 10)} ${e.model}`) ?? []), e]);
+    for (const e of expected(f))
+      byDay.set(`${e.at.slice(0, 10)} ${e.model}`, [...(byDay.get(`${e.at.slice(0, 10)} ${e.model}`) ?? []), e]);
     expect(days.map((d) => `${d.day} ${d.model}`)).toEqual([...byDay.keys()].sort());
     for (const d of days) {
-      expect({ requests: d.requests, costMicro: d.costMicro, inputTokens: d.inputTokens, outputTokens: d.outputTokens }).toEqual(sums(byDay.get(`${d.day} ${d.model}`)!));
+      expect({
+        requests: d.requests,
+        costMicro: d.costMicro,
+        inputTokens: d.inputTokens,
+        outputTokens: d.outputTokens,
+      }).toEqual(sums(byDay.get(`${d.day} ${d.model}`)!));
     }
   });
 
@@ -136,27 +159,41 @@ describe.each(testDbKinds())("usage aggregates at hour edges (%s)", (kind) => {
   it("concurrent batches adding to the same groups in different orders neither deadlock nor lose counts", async () => {
     const other = (await signedInAccount()).accountId;
     // 40 groups (hours × statuses), each statement touching all of them in its own order.
-    const groups = Array.from({ length: 40 }, (_, g) => ({ at: iso(T0 - 100 * H + (g % 20) * H, 5), status: g < 20 ? 200 : 500 }));
+    const groups = Array.from({ length: 40 }, (_, g) => ({
+      at: iso(T0 - 100 * H + (g % 20) * H, 5),
+      status: g < 20 ? 200 : 500,
+    }));
     // Half the statements walk the groups forwards and half backwards, each from its own start:
     // the orders in which two writers would lock each other out if the upsert followed them.
     const statement = (seed: number) => {
       const turned = [...groups.slice(seed % 40), ...groups.slice(0, seed % 40)];
-      return (seed % 2 ? turned.reverse() : turned).flatMap((g) => [0, 1, 2].map(() => ({ at: g.at, keyId: key, model: "m-a", status: g.status, cost: 1n, tokens: 1 })));
+      return (seed % 2 ? turned.reverse() : turned).flatMap((g) =>
+        [0, 1, 2].map(() => ({ at: g.at, keyId: key, model: "m-a", status: g.status, cost: 1n, tokens: 1 })),
+      );
     };
     for (let round = 0; round < 5; round++) {
       await Promise.all(Array.from({ length: 8 }, (_, i) => insert(statement(round * 8 + i + 1), other)));
     }
-    const [row] = await db.query<{ n: string; c: string }>("SELECT sum(requests)::text AS n, sum(cost_micro)::text AS c FROM usage_hourly WHERE account_id = $1", [other]);
+    const [row] = await db.query<{ n: string; c: string }>(
+      "SELECT sum(requests)::text AS n, sum(cost_micro)::text AS c FROM usage_hourly WHERE account_id = $1",
+      [other],
+    );
     expect(row).toEqual({ n: String(5 * 8 * 40 * 3), c: String(5 * 8 * 40 * 3) });
     expect(await checkUsageRollup(db)).toEqual([]);
   });
 
   it("the rollup follows updates and deletes, and the check notices when it does not", async () => {
     expect(await checkUsageRollup(db)).toEqual([]);
-    await db.query("UPDATE usage_events SET cost_micro = cost_micro + 1, model = 'm-c' WHERE account_id = $1 AND input_tokens % 4 = 0", [accountId]);
+    await db.query(
+      "UPDATE usage_events SET cost_micro = cost_micro + 1, model = 'm-c' WHERE account_id = $1 AND input_tokens % 4 = 0",
+      [accountId],
+    );
     await db.query("DELETE FROM usage_events WHERE account_id = $1 AND input_tokens % 7 = 0", [accountId]);
     expect(await checkUsageRollup(db)).toEqual([]);
-    await db.query("UPDATE usage_hourly SET cost_micro = cost_micro + 1 WHERE ctid = (SELECT ctid FROM usage_hourly WHERE account_id = $1 LIMIT 1)", [accountId]);
+    await db.query(
+      "UPDATE usage_hourly SET cost_micro = cost_micro + 1 WHERE ctid = (SELECT ctid FROM usage_hourly WHERE account_id = $1 LIMIT 1)",
+      [accountId],
+    );
     const problems = await checkUsageRollup(db);
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatch(/hourly usage rollup differs from the events in 1 group/);

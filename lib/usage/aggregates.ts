@@ -1,5 +1,7 @@
 import "server-only";
+import { sql, type SQL } from "drizzle-orm";
 import { getDb, type Queryable } from "@/lib/db";
+import { usageEvents, usageHourly } from "@/lib/db/schema";
 import { AppError } from "@/lib/errors";
 import { dimensionConditions, resolveRange, startOfUtcDay, type UsageFilterInput } from "./filters";
 
@@ -32,27 +34,23 @@ const ceilHour = (d: Date) => new Date(Math.ceil(d.getTime() / HOUR_MS) * HOUR_M
  * hour for rollup rows and the event time for edge rows, so grouping by day (hours never straddle
  * a UTC day) or filtering on a later hour-aligned instant stays exact.
  */
-export function aggregateSource(accountId: string, f: UsageFilterInput, now: Date): { sql: string; params: unknown[] } {
+export function aggregateSource(accountId: string, f: UsageFilterInput, now: Date): SQL {
   const { from, to } = resolveRange(f, now);
-  const params: unknown[] = [accountId];
-  const dims = dimensionConditions(f, params);
-  const p = (v: Date) => {
-    params.push(v.toISOString());
-    return `$${params.length}::timestamptz`;
-  };
+  const dims = dimensionConditions(f);
+  const p = (v: Date) => sql`${v.toISOString()}::timestamptz`;
   const raw = (lo: Date, hi: Date | null) =>
-    `SELECT u.created_at AS t, u.model, 1::bigint AS requests, u.input_tokens::bigint AS input_tokens,
+    sql`SELECT u.created_at AS t, u.model, 1::bigint AS requests, u.input_tokens::bigint AS input_tokens,
             u.output_tokens::bigint AS output_tokens, u.cost_micro
-     FROM usage_events u
-     WHERE u.account_id = $1 AND u.created_at >= ${p(lo)}${hi ? ` AND u.created_at < ${p(hi)}` : ""}${dims("u")}`;
+     FROM ${usageEvents} u
+     WHERE u.account_id = ${accountId} AND u.created_at >= ${p(lo)}${hi ? sql` AND u.created_at < ${p(hi)}` : sql``}${dims("u")}`;
   const rolled = (lo: Date, hi: Date | null) =>
-    `SELECT h.hour AS t, h.model, h.requests, h.input_tokens, h.output_tokens, h.cost_micro
-     FROM usage_hourly h
-     WHERE h.account_id = $1 AND h.hour >= ${p(lo)}${hi ? ` AND h.hour < ${p(hi)}` : ""}${dims("h")}`;
+    sql`SELECT h.hour AS t, h.model, h.requests, h.input_tokens, h.output_tokens, h.cost_micro
+     FROM ${usageHourly} h
+     WHERE h.account_id = ${accountId} AND h.hour >= ${p(lo)}${hi ? sql` AND h.hour < ${p(hi)}` : sql``}${dims("h")}`;
 
   const first = ceilHour(from);
   const last = to ? floorHour(to) : null;
-  const parts: string[] = [];
+  const parts: SQL[] = [];
   if (last && first >= last) {
     // The window lies within one or two partial hours: events only.
     parts.push(raw(from, to));
@@ -61,16 +59,20 @@ export function aggregateSource(accountId: string, f: UsageFilterInput, now: Dat
     parts.push(rolled(first, last));
     if (to && last && last < to) parts.push(raw(last, to));
   }
-  return { sql: parts.join("\nUNION ALL\n"), params };
+  return sql.join(parts, sql`\nUNION ALL\n`);
 }
 
-export async function usageTotals(q: Queryable, accountId: string, f: UsageFilterInput, now: Date): Promise<UsageTotals> {
+export async function usageTotals(
+  q: Queryable,
+  accountId: string,
+  f: UsageFilterInput,
+  now: Date,
+): Promise<UsageTotals> {
   const src = aggregateSource(accountId, f, now);
-  const [row] = await q.query<{ requests: Num; input_tokens: Num; output_tokens: Num; cost_micro: Num }>(
-    `SELECT coalesce(sum(s.requests), 0)::text AS requests, coalesce(sum(s.input_tokens), 0)::text AS input_tokens,
+  const [row] = await q.rows<{ requests: Num; input_tokens: Num; output_tokens: Num; cost_micro: Num }>(
+    sql`SELECT coalesce(sum(s.requests), 0)::text AS requests, coalesce(sum(s.input_tokens), 0)::text AS input_tokens,
             coalesce(sum(s.output_tokens), 0)::text AS output_tokens, coalesce(sum(s.cost_micro), 0)::text AS cost_micro
-     FROM (${src.sql}) s`,
-    src.params,
+     FROM (${src}) s`,
   );
   return {
     requests: Number(row!.requests),
@@ -83,7 +85,11 @@ export async function usageTotals(q: Queryable, accountId: string, f: UsageFilte
 export const MAX_DAILY_RANGE_DAYS = 400;
 
 /** Requests, spend and tokens per UTC day and model over the filtered window. */
-export async function dailyUsage(accountId: string, f: UsageFilterInput, now = new Date()): Promise<{ from: string; to: string; days: DailyRow[] }> {
+export async function dailyUsage(
+  accountId: string,
+  f: UsageFilterInput,
+  now = new Date(),
+): Promise<{ from: string; to: string; days: DailyRow[] }> {
   const { from, to } = resolveRange(f, now);
   const end = to ?? now;
   if (end.getTime() - from.getTime() > MAX_DAILY_RANGE_DAYS * 86_400_000) {
@@ -91,18 +97,24 @@ export async function dailyUsage(accountId: string, f: UsageFilterInput, now = n
   }
   const db = await getDb();
   const src = aggregateSource(accountId, f, now);
-  const rows = await db.query<{ day: string; model: string; requests: Num; cost_micro: Num; input_tokens: Num; output_tokens: Num }>(
+  const rows = await db.rows<{
+    day: string;
+    model: string;
+    requests: Num;
+    cost_micro: Num;
+    input_tokens: Num;
+    output_tokens: Num;
+  }>(
     // The day's text form is made once per group, not per row.
-    `SELECT to_char(g.d AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day, g.model, g.requests::text AS requests,
+    sql`SELECT to_char(g.d AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day, g.model, g.requests::text AS requests,
             g.cost_micro::text AS cost_micro, g.input_tokens::text AS input_tokens, g.output_tokens::text AS output_tokens
      FROM (
        SELECT date_bin('1 day', s.t, timestamptz '2000-01-01 00:00:00+00') AS d, s.model, sum(s.requests) AS requests,
               sum(s.cost_micro) AS cost_micro, sum(s.input_tokens) AS input_tokens, sum(s.output_tokens) AS output_tokens
-       FROM (${src.sql}) s
+       FROM (${src}) s
        GROUP BY 1, 2
      ) g
      ORDER BY g.d, g.model`,
-    src.params,
   );
   return {
     from: from.toISOString(),
@@ -132,15 +144,15 @@ export async function summaryCards(accountId: string, now = new Date()): Promise
   const d30 = new Date(today.getTime() - 29 * 86_400_000);
   const db = await getDb();
   const src = aggregateSource(accountId, { from: d30 }, now);
-  const n = src.params.length;
-  const [r] = await db.query<Record<string, Num>>(
-    `SELECT coalesce(sum(s.requests) FILTER (WHERE s.t >= $${n + 1}::timestamptz), 0)::text AS r1,
-            coalesce(sum(s.cost_micro) FILTER (WHERE s.t >= $${n + 1}::timestamptz), 0)::text AS c1,
-            coalesce(sum(s.requests) FILTER (WHERE s.t >= $${n + 2}::timestamptz), 0)::text AS r7,
-            coalesce(sum(s.cost_micro) FILTER (WHERE s.t >= $${n + 2}::timestamptz), 0)::text AS c7,
+  const t1 = sql`${today.toISOString()}::timestamptz`;
+  const t7 = sql`${d7.toISOString()}::timestamptz`;
+  const [r] = await db.rows<Record<string, Num>>(
+    sql`SELECT coalesce(sum(s.requests) FILTER (WHERE s.t >= ${t1}), 0)::text AS r1,
+            coalesce(sum(s.cost_micro) FILTER (WHERE s.t >= ${t1}), 0)::text AS c1,
+            coalesce(sum(s.requests) FILTER (WHERE s.t >= ${t7}), 0)::text AS r7,
+            coalesce(sum(s.cost_micro) FILTER (WHERE s.t >= ${t7}), 0)::text AS c7,
             coalesce(sum(s.requests), 0)::text AS r30, coalesce(sum(s.cost_micro), 0)::text AS c30
-     FROM (${src.sql}) s`,
-    [...src.params, today.toISOString(), d7.toISOString()],
+     FROM (${src}) s`,
   );
   const card = (req: Num, cost: Num) => ({ requests: Number(req), costMicro: BigInt(cost) });
   return {

@@ -71,7 +71,11 @@ export const CSV_BATCH_ROWS = 5_000;
  */
 export const CSV_FAILED_MARK = "#error";
 function failureLine(rows: number): string {
-  return csvLine([CSV_FAILED_MARK, "export_failed", `The export stopped after ${rows} rows because of an error on our side; this file is incomplete. Download it again.`]);
+  return csvLine([
+    CSV_FAILED_MARK,
+    "export_failed",
+    `The export stopped after ${rows} rows because of an error on our side; this file is incomplete. Download it again.`,
+  ]);
 }
 
 /**
@@ -118,7 +122,8 @@ export async function usageCsvStream(
       async pull(controller) {
         if (stopped) return;
         try {
-          if (!pending.length && more) pending.push(take(await fetchPage(await getDb(), accountId, f, now, batchRows, after)));
+          if (!pending.length && more)
+            pending.push(take(await fetchPage(await getDb(), accountId, f, now, batchRows, after)));
         } catch (err) {
           (opts.log ?? logger()).error({ err, rows: written }, "usage export failed");
           more = false;

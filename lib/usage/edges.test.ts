@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import http from "node:http";
-import { overrideEnv } from "@/lib/env";
 import { setDb, type DbHandle } from "@/lib/db";
-import { testDbKinds, useTestDb, type TestDb } from "@/lib/test/db";
+import { testDbKinds } from "@/lib/test/db";
+import { testRuntime } from "@/lib/test/runtime";
 import { call } from "@/lib/test/http";
 import { serveRoutes } from "@/lib/test/serve";
 import { signedInAccount } from "@/lib/test/session";
@@ -40,14 +40,20 @@ function failingAfter(db: DbHandle, okTransactions: number): DbHandle {
   return new Proxy(db, {
     get(target, prop, receiver) {
       if (prop === "transaction") {
-        return (fn: Parameters<DbHandle["transaction"]>[0]) => (++n > okTransactions ? Promise.reject(new Error("Connection terminated unexpectedly")) : target.transaction(fn));
+        return (fn: Parameters<DbHandle["transaction"]>[0]) =>
+          ++n > okTransactions
+            ? Promise.reject(new Error("Connection terminated unexpectedly"))
+            : target.transaction(fn);
       }
       return Reflect.get(target, prop, receiver);
     },
   });
 }
 
-function get(url: string, cookie: string): Promise<{ status: number; headers: http.IncomingHttpHeaders; text: string; complete: boolean; error?: Error }> {
+function get(
+  url: string,
+  cookie: string,
+): Promise<{ status: number; headers: http.IncomingHttpHeaders; text: string; complete: boolean; error?: Error }> {
   return new Promise((resolve, reject) => {
     http
       .get(url, { headers: { cookie } }, (res) => {
@@ -55,7 +61,9 @@ function get(url: string, cookie: string): Promise<{ status: number; headers: ht
         res.setEncoding("utf8");
         res.on("data", (c: string) => (text += c));
         // A cut connection shows as "aborted" and an error on the response instead of "end".
-        res.on("error", (error) => resolve({ status: res.statusCode!, headers: res.headers, text, complete: false, error }));
+        res.on("error", (error) =>
+          resolve({ status: res.statusCode!, headers: res.headers, text, complete: false, error }),
+        );
         res.on("end", () => resolve({ status: res.statusCode!, headers: res.headers, text, complete: res.complete }));
       })
       .on("error", reject);
@@ -63,11 +71,9 @@ function get(url: string, cookie: string): Promise<{ status: number; headers: ht
 }
 
 describe.each(testDbKinds())("usage input edges (%s)", (kind) => {
-  let db: TestDb;
+  const { db } = testRuntime(kind, { env: { APP_URL: "http://localhost:3000", SOLANA_CLUSTER: "localnet" } });
   let a: Awaited<ReturnType<typeof signedInAccount>>;
   beforeAll(async () => {
-    overrideEnv({ APP_URL: "http://localhost:3000", SOLANA_CLUSTER: "localnet" });
-    db = await useTestDb(kind);
     a = await signedInAccount();
     // One row more than an export batch, so an export needs a second query.
     await db.query(
@@ -75,10 +81,6 @@ describe.each(testDbKinds())("usage input edges (%s)", (kind) => {
        SELECT $1, NULL, 'gpt-oss:20b', 10, 5, 7, 100, 200, now() - make_interval(secs => g), 'key', 'req' FROM generate_series(1, $2::int) g`,
       [a.accountId, CSV_BATCH_ROWS + 1],
     );
-  });
-  afterAll(async () => {
-    setDb(undefined);
-    await db.close();
   });
 
   it("answers out-of-range dates with 400 invalid_request on every usage route, never 500", async () => {
@@ -93,10 +95,17 @@ describe.each(testDbKinds())("usage input edges (%s)", (kind) => {
   it("answers cursors this API never returns with 400 invalid_request", async () => {
     for (const c of BAD_CURSORS) {
       const res = await call(usageRoute, { path: `/api/usage?cursor=${c}`, cookie: a.cookie });
-      expect([Buffer.from(c, "base64url").toString(), res.status, res.json?.error?.code]).toEqual([Buffer.from(c, "base64url").toString(), 400, "invalid_request"]);
+      expect([Buffer.from(c, "base64url").toString(), res.status, res.json?.error?.code]).toEqual([
+        Buffer.from(c, "base64url").toString(),
+        400,
+        "invalid_request",
+      ]);
     }
     // The edges of the range still work.
-    const ok = await call(usageRoute, { path: `/api/usage?from=1970-01-01&to=9999-12-30T23:59:59Z&cursor=${cursor("2025-01-01T00:00:00.000000Z", "9223372036854775807")}`, cookie: a.cookie });
+    const ok = await call(usageRoute, {
+      path: `/api/usage?from=1970-01-01&to=9999-12-30T23:59:59Z&cursor=${cursor("2025-01-01T00:00:00.000000Z", "9223372036854775807")}`,
+      cookie: a.cookie,
+    });
     expect(ok.status).toBe(200);
   });
 

@@ -1,4 +1,5 @@
 import "server-only";
+import { sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import { AppError } from "@/lib/errors";
 
@@ -28,20 +29,31 @@ const instant = z
 
 export const usageFiltersSchema = z
   .object({
-    from: opt(instant),
-    to: opt(instant),
-    keyId: opt(z.uuid({ message: "must be a key id (UUID)" })),
+    from: opt(instant).describe("From this instant (ISO 8601 date or date-time, UTC); default: 30 UTC days ago"),
+    to: opt(instant).describe("Before this instant (ISO 8601 date or date-time); default: now"),
+    keyId: opt(z.uuid({ message: "must be a key id (UUID)" })).describe("Only this API key's calls"),
     // Any well-formed model id, not only today's catalogue, so that retired models stay filterable.
-    model: opt(z.string().trim().regex(/^[A-Za-z0-9][A-Za-z0-9._:/-]{0,99}$/, "must be a model id like gpt-oss:20b")),
+    model: opt(
+      z
+        .string()
+        .trim()
+        .regex(/^[A-Za-z0-9][A-Za-z0-9._:/-]{0,99}$/, "must be a model id like gpt-oss:20b"),
+    ).describe("Only this model's calls"),
     // An exact HTTP status, or a class: "success" (2xx) or "error" (anything else).
     status: opt(
       z.union([
         z.enum(["success", "error"]),
-        z.string().regex(/^\d{3}$/, 'must be an HTTP status (100–599), "success" or "error"').transform(Number).pipe(z.number().min(100).max(599)),
+        z
+          .string()
+          .regex(/^\d{3}$/, 'must be an HTTP status (100–599), "success" or "error"')
+          .transform(Number)
+          .pipe(z.number().min(100).max(599)),
       ]),
-    ),
-    cursor: opt(z.string().max(200)),
-    limit: z.preprocess(blankToUndefined, z.coerce.number().int().min(1).max(MAX_LIMIT).default(50)),
+    ).describe('An exact HTTP status, "success" (2xx) or "error" (anything else)'),
+    cursor: opt(z.string().max(200)).describe("nextCursor of the previous page"),
+    limit: z
+      .preprocess(blankToUndefined, z.coerce.number().int().min(1).max(MAX_LIMIT).default(50))
+      .describe(`Items per page, 1–${MAX_LIMIT}`),
   })
   .refine((f) => !f.from || !f.to || f.from < f.to, { message: "from must be before to", path: ["from"] });
 
@@ -73,7 +85,9 @@ const CURSOR_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
 function validCursorTime(t: string): boolean {
   if (!CURSOR_TIME.test(t)) return false;
   const d = new Date(`${t.slice(0, 23)}Z`);
-  return !Number.isNaN(d.getTime()) && d >= MIN_INSTANT && d < MAX_INSTANT && d.toISOString().slice(0, 19) === t.slice(0, 19);
+  return (
+    !Number.isNaN(d.getTime()) && d >= MIN_INSTANT && d < MAX_INSTANT && d.toISOString().slice(0, 19) === t.slice(0, 19)
+  );
 }
 
 export function encodeCursor(c: Cursor): string {
@@ -83,7 +97,14 @@ export function encodeCursor(c: Cursor): string {
 export function decodeCursor(s: string): Cursor {
   try {
     const [t, i] = JSON.parse(Buffer.from(s, "base64url").toString("utf8")) as unknown[];
-    if (typeof t === "string" && typeof i === "string" && validCursorTime(t) && /^\d{1,19}$/.test(i) && BigInt(i) <= MAX_BIGINT) return { t, i };
+    if (
+      typeof t === "string" &&
+      typeof i === "string" &&
+      validCursorTime(t) &&
+      /^\d{1,19}$/.test(i) &&
+      BigInt(i) <= MAX_BIGINT
+    )
+      return { t, i };
   } catch {
     // fall through
   }
@@ -91,33 +112,24 @@ export function decodeCursor(s: string): Cursor {
 }
 
 /**
- * Conditions for the key, model and status filters, with their values appended to `params`.
- * Returns a function of the table alias, so one set of parameters serves several branches of a
- * query (raw events and the hourly rollup share these column names).
+ * Conditions for the key, model and status filters, as a function of the table alias, so one
+ * filter serves several branches of a query (raw events and the hourly rollup share these column names).
  */
-export function dimensionConditions(f: UsageFilterInput, params: unknown[]): (alias: string) => string {
-  const conds: ((a: string) => string)[] = [];
-  const add = (cond: (a: string, p: string) => string, value: unknown) => {
-    params.push(value);
-    const p = `$${params.length}`;
-    conds.push((a) => cond(a, p));
-  };
-  if (f.keyId) add((a, p) => `${a}.key_id = ${p}::uuid`, f.keyId);
-  if (f.model) add((a, p) => `${a}.model = ${p}`, f.model);
-  if (f.status === "success") conds.push((a) => `${a}.status BETWEEN 200 AND 299`);
-  else if (f.status === "error") conds.push((a) => `${a}.status NOT BETWEEN 200 AND 299`);
-  else if (typeof f.status === "number") add((a, p) => `${a}.status = ${p}::int`, f.status);
-  return (alias) => conds.map((c) => ` AND ${c(alias)}`).join("");
+export function dimensionConditions(f: UsageFilterInput): (alias: string) => SQL {
+  const conds: ((a: SQL) => SQL)[] = [];
+  const { keyId, model, status } = f;
+  if (keyId) conds.push((a) => sql`${a}.key_id = ${keyId}::uuid`);
+  if (model) conds.push((a) => sql`${a}.model = ${model}`);
+  if (status === "success") conds.push((a) => sql`${a}.status BETWEEN 200 AND 299`);
+  else if (status === "error") conds.push((a) => sql`${a}.status NOT BETWEEN 200 AND 299`);
+  else if (typeof status === "number") conds.push((a) => sql`${a}.status = ${status}::int`);
+  return (alias) => sql.join(conds.map((c) => sql` AND ${c(sql.raw(alias))}`));
 }
 
 /** WHERE clause for the filters (without the cursor); every query is scoped to the account. */
-export function whereClause(accountId: string, f: UsageFilterInput, now: Date, alias = "u"): { sql: string; params: unknown[] } {
+export function whereClause(accountId: string, f: UsageFilterInput, now: Date, alias = "u"): SQL {
   const { from, to } = resolveRange(f, now);
-  const params: unknown[] = [accountId, from.toISOString()];
-  let sql = `${alias}.account_id = $1 AND ${alias}.created_at >= $2::timestamptz`;
-  if (to) {
-    params.push(to.toISOString());
-    sql += ` AND ${alias}.created_at < $3::timestamptz`;
-  }
-  return { sql: sql + dimensionConditions(f, params)(alias), params };
+  const a = sql.raw(alias);
+  const upper = to ? sql` AND ${a}.created_at < ${to.toISOString()}::timestamptz` : sql``;
+  return sql`${a}.account_id = ${accountId} AND ${a}.created_at >= ${from.toISOString()}::timestamptz${upper}${dimensionConditions(f)(alias)}`;
 }

@@ -1,19 +1,18 @@
 import "server-only";
+import { sql } from "drizzle-orm";
 import { getDb, type DbHandle } from "@/lib/db";
+import { usageEvents } from "@/lib/db/schema";
+import { keyLabelJoin } from "@/lib/keys/key-rows";
 import { decodeCursor, encodeCursor, whereClause, type UsageFilterInput } from "./filters";
 import { usageTotals, type UsageTotals } from "./aggregates";
+import type { CallMeasures, CallMeasuresRow } from "./call-measures";
 
-export interface UsageItem {
+export interface UsageItem extends CallMeasures {
   id: string;
   at: string;
   keyId: string | null;
   keyName: string | null;
   keyStart: string | null;
-  model: string;
-  inputTokens: number;
-  outputTokens: number;
-  costMicro: bigint;
-  latencyMs: number;
   status: number;
 }
 
@@ -23,18 +22,12 @@ export interface UsagePage {
   totals: UsageTotals;
 }
 
-export interface PageRow {
+export interface PageRow extends CallMeasuresRow {
   id: string;
   at: string;
   key_id: string | null;
   key_name: string | null;
   key_start: string | null;
-  model: string;
-  input_tokens: number;
-  output_tokens: number;
-  cost_micro: string;
-  latency_ms: number;
-  status: number;
 }
 
 /**
@@ -51,33 +44,25 @@ export async function fetchPage(
   limit: number,
   after: { t: string; i: string } | null,
 ): Promise<{ rows: PageRow[]; last: { t: string; i: string } | null }> {
-  const w = whereClause(accountId, f, now);
-  const params = [...w.params];
-  let sql = w.sql;
-  if (after) {
-    params.push(after.t, after.i);
-    sql += ` AND (u.created_at, u.id) < ($${params.length - 1}::timestamptz, $${params.length}::bigint)`;
-  }
-  params.push(limit);
+  const cursor = after ? sql` AND (u.created_at, u.id) < (${after.t}::timestamptz, ${after.i}::bigint)` : sql``;
   // Without statistics (PGlite never runs autovacuum, so its tables are never analyzed) the
   // planner guesses a few dozen matching rows and, for any LIMIT above that, prefers reading
   // every match and sorting it: an export then gets slower with every batch. The walk in index
   // order is right whatever the statistics say, so sorting is ruled out for this query.
   const rows = await db.transaction(async (q) => {
-    await q.query("SET LOCAL enable_sort = off");
+    await q.rows(sql`SET LOCAL enable_sort = off`);
     // Keys are looked up per returned row (a nested loop over the ordered scan), which keeps
     // the index order all the way to the LIMIT.
-    return q.query<PageRow & { cursor_t: string }>(
-      `SELECT u.id::text AS id,
+    return q.rows<PageRow & { cursor_t: string }>(
+      sql`SELECT u.id::text AS id,
               to_char(u.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_t,
               u.key_id::text AS key_id, k.name AS key_name, k.start AS key_start, u.model, u.input_tokens,
               u.output_tokens, u.cost_micro::text AS cost_micro, u.latency_ms, u.status
-       FROM usage_events u
-       LEFT JOIN LATERAL (SELECT name, start FROM api_keys WHERE id = u.key_id AND account_id = $1) k ON true
-       WHERE ${sql}
+       FROM ${usageEvents} u
+       ${keyLabelJoin(sql`u.key_id`, accountId)}
+       WHERE ${whereClause(accountId, f, now)}${cursor}
        ORDER BY u.created_at DESC NULLS LAST, u.id DESC NULLS LAST
-       LIMIT $${params.length}`,
-      params,
+       LIMIT ${limit}`,
     );
   });
   const tail = rows[rows.length - 1];
@@ -110,7 +95,10 @@ export async function listUsage(accountId: string, f: UsageFilterInput, now = ne
   const limit = f.limit ?? 50;
   const after = f.cursor ? decodeCursor(f.cursor) : null;
   // One row more than asked tells whether another page exists without a count.
-  const [page, totals] = await Promise.all([fetchPage(db, accountId, f, now, limit + 1, after), usageTotals(db, accountId, f, now)]);
+  const [page, totals] = await Promise.all([
+    fetchPage(db, accountId, f, now, limit + 1, after),
+    usageTotals(db, accountId, f, now),
+  ]);
   const rows = page.rows.slice(0, limit);
   const last = rows[rows.length - 1] as (PageRow & { cursor_t: string }) | undefined;
   return {

@@ -1,8 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { randomUUID } from "node:crypto";
-import { overrideEnv } from "@/lib/env";
-import { setDb } from "@/lib/db";
-import { testDbKinds, useTestDb, type TestDb } from "@/lib/test/db";
+import { testDbKinds, type TestDb } from "@/lib/test/db";
+import { testRuntime } from "@/lib/test/runtime";
 import { call } from "@/lib/test/http";
 import { signedInAccount } from "@/lib/test/session";
 import { parseCsv } from "@/lib/test/csv";
@@ -14,16 +13,12 @@ import { GET as usageRoute } from "@/app/api/usage/route";
 import { GET as dailyRoute } from "@/app/api/usage/daily/route";
 import { GET as summaryRoute } from "@/app/api/usage/summary/route";
 import { GET as exportRoute } from "@/app/api/usage/export.csv/route";
+import type { CallMeasures } from "./call-measures";
 
 const DAY = 86_400_000;
 
-interface Ev {
+interface Ev extends CallMeasures {
   keyId: string | null;
-  model: string;
-  inputTokens: number;
-  outputTokens: number;
-  costMicro: bigint;
-  latencyMs: number;
   status: number;
   at: string; // microsecond ISO
 }
@@ -37,13 +32,19 @@ function lcg(seed: number) {
 
 const MODELS = ["gpt-oss:20b", "gpt-oss:120b"];
 const STATUSES = [200, 200, 200, 200, 402, 429, 500, 502];
-const KEY_NAMES = ['Prod, "main"\nsecond line', "=HYPERLINK(\"http://x\")", "plain"];
+const KEY_NAMES = ['Prod, "main"\nsecond line', '=HYPERLINK("http://x")', "plain"];
 
 function microIso(ms: number, micros: number) {
   return `${new Date(ms).toISOString().slice(0, 19)}.${String(micros).padStart(6, "0")}Z`;
 }
 
-async function seed(db: TestDb, accountId: string, keyIds: (string | null)[], now: number, rnd: (n: number) => number): Promise<Ev[]> {
+async function seed(
+  db: TestDb,
+  accountId: string,
+  keyIds: (string | null)[],
+  now: number,
+  rnd: (n: number) => number,
+): Promise<Ev[]> {
   const evs: Ev[] = [];
   for (let n = 0; n < 150; n++) {
     // Within 25 days, or older than 35: nothing near the default 30-day boundary.
@@ -64,11 +65,23 @@ async function seed(db: TestDb, accountId: string, keyIds: (string | null)[], no
   const tie = microIso(Math.floor((now - 2 * DAY) / 1000) * 1000, 123456);
   for (let n = 0; n < 9; n++) evs.push({ ...evs[n]!, keyId: keyIds[0]!, at: tie });
   const cols = 9;
-  const values = evs.map((_, r) => `(${Array.from({ length: cols }, (_, c) => `$${r * cols + c + 1}`).join(", ")}, 'key', 'req')`);
+  const values = evs.map(
+    (_, r) => `(${Array.from({ length: cols }, (_, c) => `$${r * cols + c + 1}`).join(", ")}, 'key', 'req')`,
+  );
   await db.query(
     `INSERT INTO usage_events (account_id, key_id, model, input_tokens, output_tokens, cost_micro, latency_ms, status, created_at, auth_kind, request_id)
      VALUES ${values.join(", ")}`,
-    evs.flatMap((e) => [accountId, e.keyId, e.model, e.inputTokens, e.outputTokens, e.costMicro.toString(), e.latencyMs, e.status, e.at]),
+    evs.flatMap((e) => [
+      accountId,
+      e.keyId,
+      e.model,
+      e.inputTokens,
+      e.outputTokens,
+      e.costMicro.toString(),
+      e.latencyMs,
+      e.status,
+      e.at,
+    ]),
   );
   return evs;
 }
@@ -96,7 +109,7 @@ function sums(evs: Ev[]) {
 }
 
 describe.each(testDbKinds())("usage (%s)", (kind) => {
-  let db: TestDb;
+  const { db } = testRuntime(kind, { env: { APP_URL: "http://localhost:3000", SOLANA_CLUSTER: "localnet" } });
   let a: Awaited<ReturnType<typeof signedInAccount>>;
   let b: Awaited<ReturnType<typeof signedInAccount>>;
   let keys: string[];
@@ -104,23 +117,23 @@ describe.each(testDbKinds())("usage (%s)", (kind) => {
   const now = new Date();
 
   beforeAll(async () => {
-    overrideEnv({ APP_URL: "http://localhost:3000", SOLANA_CLUSTER: "localnet" });
-    db = await useTestDb(kind);
     a = await signedInAccount();
     b = await signedInAccount();
     keys = [];
     for (const [n, name] of KEY_NAMES.entries()) {
       const id = randomUUID();
-      await db.query("INSERT INTO api_keys (id, account_id, name, key_hash, start) VALUES ($1, $2, $3, $4, $5)", [id, a.accountId, name, `h${id}`, `sk_solrouter_K${n}x`]);
+      await db.query("INSERT INTO api_keys (id, account_id, name, key_hash, start) VALUES ($1, $2, $3, $4, $5)", [
+        id,
+        a.accountId,
+        name,
+        `h${id}`,
+        `sk_solrouter_K${n}x`,
+      ]);
       keys.push(id);
     }
     evs = await seed(db, a.accountId, [...keys, null], now.getTime(), lcg(42));
     // Noise in another account, one of whose rows even names A's key.
     await seed(db, b.accountId, [keys[0]!, null], now.getTime(), lcg(7));
-  });
-  afterAll(async () => {
-    setDb(undefined);
-    await db.close();
   });
 
   const FILTERS: UsageFilterInput[] = [
@@ -136,7 +149,10 @@ describe.each(testDbKinds())("usage (%s)", (kind) => {
     { status: "error", model: "gpt-oss:120b" },
     { status: 418 },
   ];
-  const resolve = (f: UsageFilterInput): UsageFilterInput => ({ ...f, keyId: f.keyId?.startsWith("KEY") ? keys[Number(f.keyId.slice(3))] : f.keyId });
+  const resolve = (f: UsageFilterInput): UsageFilterInput => ({
+    ...f,
+    keyId: f.keyId?.startsWith("KEY") ? keys[Number(f.keyId.slice(3))] : f.keyId,
+  });
 
   it("totals equal the sum of the events for every filter", async () => {
     for (const raw of FILTERS) {
@@ -145,7 +161,8 @@ describe.each(testDbKinds())("usage (%s)", (kind) => {
       const expected = evs.filter((e) => matches(e, f, now));
       expect(page.totals, JSON.stringify(raw)).toEqual(sums(expected));
       expect(page.items.length).toBe(Math.min(5, expected.length));
-      for (const item of page.items) expect(matches({ ...item, at: item.at, costMicro: item.costMicro }, f, now)).toBe(true);
+      for (const item of page.items)
+        expect(matches({ ...item, at: item.at, costMicro: item.costMicro }, f, now)).toBe(true);
     }
   });
 
@@ -161,13 +178,23 @@ describe.each(testDbKinds())("usage (%s)", (kind) => {
       expect(days.map((d) => `${d.day} ${d.model}`)).toEqual([...expected.keys()].sort());
       for (const d of days) {
         const s = sums(expected.get(`${d.day} ${d.model}`)!);
-        expect({ requests: d.requests, costMicro: d.costMicro, inputTokens: d.inputTokens, outputTokens: d.outputTokens }).toEqual(s);
+        expect({
+          requests: d.requests,
+          costMicro: d.costMicro,
+          inputTokens: d.inputTokens,
+          outputTokens: d.outputTokens,
+        }).toEqual(s);
       }
     }
   });
 
   it("walks every page by cursor: disjoint, complete, newest first", async () => {
-    for (const raw of [{}, { keyId: "KEY0" }, { status: "error" as const }, { from: new Date(now.getTime() - 100 * DAY) }]) {
+    for (const raw of [
+      {},
+      { keyId: "KEY0" },
+      { status: "error" as const },
+      { from: new Date(now.getTime() - 100 * DAY) },
+    ]) {
       const f = resolve(raw);
       const seen: string[] = [];
       const times: string[] = [];
@@ -195,11 +222,21 @@ describe.each(testDbKinds())("usage (%s)", (kind) => {
     expect(other.items.length).toBeGreaterThan(0);
     expect(other.items.every((i) => i.keyName === null)).toBe(true);
     const fresh = await signedInAccount();
-    expect(await listUsage(fresh.accountId, { from: new Date(0) }, now)).toEqual({ items: [], nextCursor: null, totals: sums([]) });
+    expect(await listUsage(fresh.accountId, { from: new Date(0) }, now)).toEqual({
+      items: [],
+      nextCursor: null,
+      totals: sums([]),
+    });
     expect((await dailyUsage(fresh.accountId, {}, now)).days).toEqual([]);
-    expect(await summaryCards(fresh.accountId, now)).toMatchObject({ today: { requests: 0, costMicro: 0n }, last30Days: { requests: 0, costMicro: 0n } });
+    expect(await summaryCards(fresh.accountId, now)).toMatchObject({
+      today: { requests: 0, costMicro: 0n },
+      last30Days: { requests: 0, costMicro: 0n },
+    });
     for (const route of [usageRoute, dailyRoute, summaryRoute]) {
-      const res = await call(route, { path: `/api/usage?from=${new Date(now.getTime() - 100 * DAY).toISOString()}`, cookie: fresh.cookie });
+      const res = await call(route, {
+        path: `/api/usage?from=${new Date(now.getTime() - 100 * DAY).toISOString()}`,
+        cookie: fresh.cookie,
+      });
       expect(res.status).toBe(200);
       expect(JSON.stringify(res.json)).not.toMatch(/"requests":[1-9]/);
     }
@@ -223,11 +260,31 @@ describe.each(testDbKinds())("usage (%s)", (kind) => {
     const res = await call(usageRoute, { path: `/api/usage?keyId=${keys[1]}&limit=3`, cookie: a.cookie });
     expect(res.status).toBe(200);
     const expected = sums(evs.filter((e) => matches(e, { keyId: keys[1] }, new Date())));
-    expect(res.json.totals).toEqual({ requests: expected.requests, inputTokens: Number(expected.inputTokens), outputTokens: Number(expected.outputTokens), costMicro: Number(expected.costMicro) });
+    expect(res.json.totals).toEqual({
+      requests: expected.requests,
+      inputTokens: Number(expected.inputTokens),
+      outputTokens: Number(expected.outputTokens),
+      costMicro: Number(expected.costMicro),
+    });
     expect(res.json.items).toHaveLength(3);
-    expect(Object.keys(res.json.items[0]).sort()).toEqual(["at", "costMicro", "id", "inputTokens", "keyId", "keyName", "keyStart", "latencyMs", "model", "outputTokens", "status"]);
+    expect(Object.keys(res.json.items[0]).sort()).toEqual([
+      "at",
+      "costMicro",
+      "id",
+      "inputTokens",
+      "keyId",
+      "keyName",
+      "keyStart",
+      "latencyMs",
+      "model",
+      "outputTokens",
+      "status",
+    ]);
     expect(typeof res.json.nextCursor).toBe("string");
-    const next = await call(usageRoute, { path: `/api/usage?keyId=${keys[1]}&limit=3&cursor=${res.json.nextCursor}`, cookie: a.cookie });
+    const next = await call(usageRoute, {
+      path: `/api/usage?keyId=${keys[1]}&limit=3&cursor=${res.json.nextCursor}`,
+      cookie: a.cookie,
+    });
     expect(next.json.items.map((i: { id: string }) => i.id)).not.toContain(res.json.items[0].id);
     const daily = await call(dailyRoute, { path: "/api/usage/daily?model=gpt-oss:20b", cookie: a.cookie });
     expect(daily.status).toBe(200);
@@ -244,7 +301,9 @@ describe.each(testDbKinds())("usage (%s)", (kind) => {
     const res = await call(exportRoute, { path: "/api/usage/export.csv?from=2000-01-01T00:00:00Z", cookie: a.cookie });
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toBe("text/csv; charset=utf-8");
-    expect(res.headers.get("content-disposition")).toMatch(/^attachment; filename="solrouter-usage-2000-01-01-\d{4}-\d{2}-\d{2}\.csv"$/);
+    expect(res.headers.get("content-disposition")).toMatch(
+      /^attachment; filename="solrouter-usage-2000-01-01-\d{4}-\d{2}-\d{2}\.csv"$/,
+    );
     const rows = parseCsv(res.text);
     expect(rows[0]).toEqual([...CSV_HEADER]);
     expect(rows.length - 1).toBe(evs.length);
@@ -261,19 +320,34 @@ describe.each(testDbKinds())("usage (%s)", (kind) => {
       expect(r.cost_micro).toBe(item.costMicro.toString());
       expect(r.cost_usd).toBe(microToUsdDecimal(item.costMicro));
       expect(BigInt(r.cost_usd!.replace(".", ""))).toBe(item.costMicro);
-      expect([r.model, r.input_tokens, r.output_tokens, r.latency_ms, r.status]).toEqual([item.model, String(item.inputTokens), String(item.outputTokens), String(item.latencyMs), String(item.status)]);
+      expect([r.model, r.input_tokens, r.output_tokens, r.latency_ms, r.status]).toEqual([
+        item.model,
+        String(item.inputTokens),
+        String(item.outputTokens),
+        String(item.latencyMs),
+        String(item.status),
+      ]);
     }
     expect(res.text).toContain('"Prod, ""main""\nsecond line"');
     // The export honours the filters exactly.
-    const filtered = await call(exportRoute, { path: `/api/usage/export.csv?keyId=${keys[0]}&status=error`, cookie: a.cookie });
-    expect(parseCsv(filtered.text).length - 1).toBe(evs.filter((e) => matches(e, { keyId: keys[0], status: "error" }, new Date())).length);
+    const filtered = await call(exportRoute, {
+      path: `/api/usage/export.csv?keyId=${keys[0]}&status=error`,
+      cookie: a.cookie,
+    });
+    expect(parseCsv(filtered.text).length - 1).toBe(
+      evs.filter((e) => matches(e, { keyId: keys[0], status: "error" }, new Date())).length,
+    );
   });
 
   it("streams in batches and stops when the reader goes away", async () => {
-    const text = await new Response(await usageCsvStream(a.accountId, { from: new Date(0) }, { now, batchRows: 4 })).text();
+    const text = await new Response(
+      await usageCsvStream(a.accountId, { from: new Date(0) }, { now, batchRows: 4 }),
+    ).text();
     expect(parseCsv(text).length - 1).toBe(evs.length);
     const ctl = new AbortController();
-    const reader = (await usageCsvStream(a.accountId, { from: new Date(0) }, { now, batchRows: 4, signal: ctl.signal })).getReader();
+    const reader = (
+      await usageCsvStream(a.accountId, { from: new Date(0) }, { now, batchRows: 4, signal: ctl.signal })
+    ).getReader();
     expect(new TextDecoder().decode((await reader.read()).value)).toBe(`${CSV_HEADER.join(",")}\r\n`);
     await reader.read();
     ctl.abort();
@@ -281,7 +355,19 @@ describe.each(testDbKinds())("usage (%s)", (kind) => {
   });
 
   it("rejects bad filters with 400 invalid_request", async () => {
-    const bad = ["limit=0", "limit=201", "limit=abc", "keyId=nope", "status=abc", "status=99", "status=2000", "from=yesterday", "from=2025-02-01&to=2025-01-01", "cursor=garbage", "model=%3Cscript%3E"];
+    const bad = [
+      "limit=0",
+      "limit=201",
+      "limit=abc",
+      "keyId=nope",
+      "status=abc",
+      "status=99",
+      "status=2000",
+      "from=yesterday",
+      "from=2025-02-01&to=2025-01-01",
+      "cursor=garbage",
+      "model=%3Cscript%3E",
+    ];
     for (const route of [usageRoute, dailyRoute, exportRoute]) {
       for (const q of bad) {
         const res = await call(route, { path: `/api/usage?${q}`, cookie: a.cookie });
@@ -292,5 +378,4 @@ describe.each(testDbKinds())("usage (%s)", (kind) => {
     const wide = await call(dailyRoute, { path: "/api/usage/daily?from=2000-01-01", cookie: a.cookie });
     expect(wide.status).toBe(400);
   });
-
 });
