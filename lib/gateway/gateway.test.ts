@@ -1,59 +1,46 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { beforeEach, describe, expect, it, vi } from "vitest";
 import { overrideEnv } from "@/lib/env";
 import { setDb, type DbHandle } from "@/lib/db";
-import { testDbKinds, useTestDb, type TestDb } from "@/lib/test/db";
+import { testDbKinds } from "@/lib/test/db";
+import { credit as fund, insertKey as makeKey, testRuntime } from "@/lib/test/runtime";
 import { call } from "@/lib/test/http";
 import { signedInAccount } from "@/lib/test/session";
-import { postLedgerEntry } from "@/lib/billing/ledger";
 import { checkLedger } from "@/lib/billing/ledger-check";
-import { generateApiKey } from "@/lib/keys/format";
 import { invalidateKey, resetKeyCache } from "@/lib/keys/resolve";
 import { gateway, resetGateway } from "@/lib/gateway/runtime";
 import { sweepStaleHolds } from "@/lib/gateway/hold-stores";
 import { maxCost } from "@/lib/gateway/agent";
-import { findModel } from "@/lib/gateway/catalog";
-import { startMockModel, type MockModel } from "@/scripts/mock-model";
+import { findModel } from "@/lib/models";
 import { POST as agent } from "@/app/agent/route";
 import { logger } from "@/lib/log";
 
-async function makeKey(accountId: string, opts: { expiresAt?: Date; spendCapMicro?: bigint } = {}) {
-  const k = generateApiKey();
-  const db = await (await import("@/lib/db")).getDb();
-  const [row] = await db.query<{ id: string }>(
-    "INSERT INTO api_keys (account_id, name, key_hash, start, expires_at, spend_cap_micro) VALUES ($1, 'test', $2, $3, $4, $5) RETURNING id",
-    [accountId, k.hash, k.start, opts.expiresAt ?? null, opts.spendCapMicro?.toString() ?? null],
-  );
-  return { id: row!.id, secret: k.secret };
-}
-
-const fund = (accountId: string, micro: bigint) =>
-  postLedgerEntry({ accountId, amountMicro: micro, kind: "adjustment", reference: `test:${crypto.randomUUID()}` });
-
-const ask = (secret: string | null, body: unknown = { prompt: "hello there", model: "gpt-oss:20b", maxTokens: 64 }, headers: Record<string, string> = {}) =>
-  call(agent, { method: "POST", path: "/agent", body, origin: null, headers: secret ? { authorization: `Bearer ${secret}`, ...headers } : headers });
+const ask = (
+  secret: string | null,
+  body: unknown = { prompt: "hello there", model: "gpt-oss:20b", maxTokens: 64 },
+  headers: Record<string, string> = {},
+) =>
+  call(agent, {
+    method: "POST",
+    path: "/agent",
+    body,
+    origin: null,
+    headers: secret ? { authorization: `Bearer ${secret}`, ...headers } : headers,
+  });
 
 describe.each(testDbKinds())("POST /agent with API keys (%s)", (kind) => {
-  let db: TestDb;
-  let model: MockModel;
+  const { db, model } = testRuntime(kind, {
+    model: true,
+    env: { APP_URL: "http://localhost:3000", KEY_RATE_LIMIT_PER_MINUTE: "1000000", KEY_RATE_LIMIT_BURST: "100000" },
+  });
 
   async function balance(accountId: string) {
-    const [r] = await db.query<{ balance_micro: string; held_micro: string }>("SELECT balance_micro, held_micro FROM accounts WHERE id = $1", [accountId]);
+    const [r] = await db.query<{ balance_micro: string; held_micro: string }>(
+      "SELECT balance_micro, held_micro FROM accounts WHERE id = $1",
+      [accountId],
+    );
     return { balance: BigInt(r!.balance_micro), held: BigInt(r!.held_micro) };
   }
 
-  beforeAll(async () => {
-    model = await startMockModel();
-    overrideEnv({ APP_URL: "http://localhost:3000", UPSTREAM_URL: model.url, KEY_RATE_LIMIT_PER_MINUTE: "1000000", KEY_RATE_LIMIT_BURST: "100000" });
-    db = await useTestDb(kind);
-    resetKeyCache();
-    await resetGateway();
-  });
-  afterAll(async () => {
-    await resetGateway();
-    setDb(undefined);
-    await db.close();
-    await model.close();
-  });
   beforeEach(() => resetKeyCache());
 
   it("refuses an unfunded account with 402 insufficient_balance and records nothing", async () => {
@@ -62,7 +49,9 @@ describe.each(testDbKinds())("POST /agent with API keys (%s)", (kind) => {
     const res = await ask(key.secret);
     expect(res.status).toBe(402);
     expect(res.json.error.code).toBe("insufficient_balance");
-    const [n] = await db.query<{ n: number }>("SELECT count(*)::int AS n FROM usage_events WHERE account_id = $1", [accountId]);
+    const [n] = await db.query<{ n: number }>("SELECT count(*)::int AS n FROM usage_events WHERE account_id = $1", [
+      accountId,
+    ]);
     expect(Number(n!.n)).toBe(0);
   });
 
@@ -72,11 +61,17 @@ describe.each(testDbKinds())("POST /agent with API keys (%s)", (kind) => {
     await fund(accountId, 1_000_000n);
     const res = await ask(key.secret);
     expect(res.status).toBe(200);
-    expect(res.json).toMatchObject({ model: "gpt-oss:20b", usage: { inputTokens: expect.any(Number), outputTokens: expect.any(Number) } });
+    expect(res.json).toMatchObject({
+      model: "gpt-oss:20b",
+      usage: { inputTokens: expect.any(Number), outputTokens: expect.any(Number) },
+    });
     expect(res.json.output).toContain("stand-in");
     expect(res.json.costMicro).toBeGreaterThan(0);
     expect((await balance(accountId)).balance).toBe(1_000_000n - BigInt(res.json.costMicro));
-    const [ev] = await db.query<{ cost_micro: string; status: number; key_id: string }>("SELECT cost_micro, status, key_id FROM usage_events WHERE account_id = $1", [accountId]);
+    const [ev] = await db.query<{ cost_micro: string; status: number; key_id: string }>(
+      "SELECT cost_micro, status, key_id FROM usage_events WHERE account_id = $1",
+      [accountId],
+    );
     expect(BigInt(ev!.cost_micro)).toBe(BigInt(res.json.costMicro));
     expect(ev!.status).toBe(200);
     expect(ev!.key_id).toBe(key.id);
@@ -93,13 +88,22 @@ describe.each(testDbKinds())("POST /agent with API keys (%s)", (kind) => {
     expect(res.status).toBe(502);
     expect(res.json.error.code).toBe("upstream_error");
     expect((await balance(accountId)).balance).toBe(1_000_000n);
-    const [ev] = await db.query<{ cost_micro: string; status: number }>("SELECT cost_micro, status FROM usage_events WHERE account_id = $1", [accountId]);
+    const [ev] = await db.query<{ cost_micro: string; status: number }>(
+      "SELECT cost_micro, status FROM usage_events WHERE account_id = $1",
+      [accountId],
+    );
     expect(ev).toMatchObject({ status: 502 });
     expect(BigInt(ev!.cost_micro)).toBe(0n);
   });
 
   it("charges nothing when the model times out", async () => {
-    overrideEnv({ APP_URL: "http://localhost:3000", UPSTREAM_URL: model.url, UPSTREAM_TIMEOUT_MS: "200", KEY_RATE_LIMIT_PER_MINUTE: "1000000", KEY_RATE_LIMIT_BURST: "100000" });
+    overrideEnv({
+      APP_URL: "http://localhost:3000",
+      UPSTREAM_URL: model.url,
+      UPSTREAM_TIMEOUT_MS: "200",
+      KEY_RATE_LIMIT_PER_MINUTE: "1000000",
+      KEY_RATE_LIMIT_BURST: "100000",
+    });
     try {
       const { accountId } = await signedInAccount();
       const key = await makeKey(accountId);
@@ -109,7 +113,12 @@ describe.each(testDbKinds())("POST /agent with API keys (%s)", (kind) => {
       expect(res.json.error.message).toMatch(/too long/);
       expect((await balance(accountId)).balance).toBe(1_000_000n);
     } finally {
-      overrideEnv({ APP_URL: "http://localhost:3000", UPSTREAM_URL: model.url, KEY_RATE_LIMIT_PER_MINUTE: "1000000", KEY_RATE_LIMIT_BURST: "100000" });
+      overrideEnv({
+        APP_URL: "http://localhost:3000",
+        UPSTREAM_URL: model.url,
+        KEY_RATE_LIMIT_PER_MINUTE: "1000000",
+        KEY_RATE_LIMIT_BURST: "100000",
+      });
     }
   });
 
@@ -157,7 +166,11 @@ describe.each(testDbKinds())("POST /agent with API keys (%s)", (kind) => {
     const key = await makeKey(accountId);
     const flipped = key.secret.slice(0, -1) + (key.secret.endsWith("A") ? "B" : "A");
     let queries = 0;
-    const counting: DbHandle = { ...db, query: (t, p) => (queries++, db.query(t, p)), transaction: (fn) => (queries++, db.transaction(fn)) };
+    const counting: DbHandle = {
+      ...db,
+      query: (t, p) => (queries++, db.query(t, p)),
+      transaction: (fn) => (queries++, db.transaction(fn)),
+    };
     setDb(counting);
     try {
       const res = await ask(flipped);
@@ -183,7 +196,13 @@ describe.each(testDbKinds())("POST /agent with API keys (%s)", (kind) => {
     const { accountId } = await signedInAccount();
     const key = await makeKey(accountId);
     await fund(accountId, 1_000_000n);
-    for (const body of [{}, { prompt: "", model: "gpt-oss:20b" }, { prompt: "x", model: "gpt-oss:20b", maxTokens: -1 }, "nope", { prompt: 5, model: "gpt-oss:20b" }]) {
+    for (const body of [
+      {},
+      { prompt: "", model: "gpt-oss:20b" },
+      { prompt: "x", model: "gpt-oss:20b", maxTokens: -1 },
+      "nope",
+      { prompt: 5, model: "gpt-oss:20b" },
+    ]) {
       const res = await ask(key.secret, body);
       expect(res.status, JSON.stringify(body)).toBe(400);
       expect(res.json.error.code).toBe("invalid_request");
@@ -200,7 +219,12 @@ describe.each(testDbKinds())("POST /agent with API keys (%s)", (kind) => {
     // No cluster runs for this suite, so the x402 facilitator cannot start: that failure is
     // expected here and asserted, not printed as if the run had failed.
     // Port 9 (discard): nothing answers, whatever else runs on this machine (a dev cluster on 8899).
-    const base = { APP_URL: "http://localhost:3000", UPSTREAM_URL: model.url, KEY_RATE_LIMIT_PER_MINUTE: "1000000", KEY_RATE_LIMIT_BURST: "100000" };
+    const base = {
+      APP_URL: "http://localhost:3000",
+      UPSTREAM_URL: model.url,
+      KEY_RATE_LIMIT_PER_MINUTE: "1000000",
+      KEY_RATE_LIMIT_BURST: "100000",
+    };
     overrideEnv({ ...base, SOLANA_RPC_URL: "http://127.0.0.1:9" });
     const errors = vi.spyOn(logger(), "error").mockImplementation(() => undefined);
     try {
@@ -232,7 +256,10 @@ describe.each(testDbKinds())("POST /agent with API keys (%s)", (kind) => {
     expect(ok.length).toBeGreaterThanOrEqual(30);
     const spent = ok.reduce((s, r) => s + BigInt(r.json.costMicro), 0n);
     expect(spent).toBeLessThanOrEqual(cap);
-    const [k] = await db.query<{ period_spend_micro: string }>("SELECT period_spend_micro FROM api_keys WHERE id = $1", [key.id]);
+    const [k] = await db.query<{ period_spend_micro: string }>(
+      "SELECT period_spend_micro FROM api_keys WHERE id = $1",
+      [key.id],
+    );
     expect(BigInt(k!.period_spend_micro)).toBe(spent);
     await gateway().caps.releaseIdle(0);
     await gateway().balances.releaseIdle(0);
@@ -245,10 +272,16 @@ describe.each(testDbKinds())("POST /agent with API keys (%s)", (kind) => {
     await fund(accountId, 1_000_000n);
     const first = await ask(key.secret);
     expect(first.status).toBe(200);
-    const [k] = await db.query<{ period_spend_micro: string }>("SELECT period_spend_micro FROM api_keys WHERE id = $1", [key.id]);
+    const [k] = await db.query<{ period_spend_micro: string }>(
+      "SELECT period_spend_micro FROM api_keys WHERE id = $1",
+      [key.id],
+    );
     expect(BigInt(k!.period_spend_micro)).toBe(BigInt(first.json.costMicro));
     // A cap just above what was spent leaves no room for another call of the same size.
-    await db.query("UPDATE api_keys SET spend_cap_micro = $2 WHERE id = $1", [key.id, String(first.json.costMicro + 1)]);
+    await db.query("UPDATE api_keys SET spend_cap_micro = $2 WHERE id = $1", [
+      key.id,
+      String(first.json.costMicro + 1),
+    ]);
     await invalidateKey(key.id);
     const refused = await ask(key.secret);
     expect(refused.status).toBe(402);
@@ -259,7 +292,10 @@ describe.each(testDbKinds())("POST /agent with API keys (%s)", (kind) => {
     const { accountId } = await signedInAccount();
     await fund(accountId, 500_000n);
     await db.query("UPDATE accounts SET held_micro = 200000 WHERE id = $1", [accountId]);
-    await db.query("INSERT INTO balance_holds (instance_id, account_id, amount_micro, heartbeat_at) VALUES ('dead-instance', $1, 200000, now() - interval '5 minutes')", [accountId]);
+    await db.query(
+      "INSERT INTO balance_holds (instance_id, account_id, amount_micro, heartbeat_at) VALUES ('dead-instance', $1, 200000, now() - interval '5 minutes')",
+      [accountId],
+    );
     // A capped key's hold from the same dead instance, and a live instance's hold that must stay.
     const key = await makeKey(accountId);
     await db.query("UPDATE api_keys SET spend_cap_micro = 1000000, cap_held_micro = 70000 WHERE id = $1", [key.id]);
@@ -270,14 +306,23 @@ describe.each(testDbKinds())("POST /agent with API keys (%s)", (kind) => {
     );
     expect(await sweepStaleHolds(60_000)).toBeGreaterThanOrEqual(2);
     expect((await balance(accountId)).held).toBe(0n);
-    const [k] = await db.query<{ cap_held_micro: string }>("SELECT cap_held_micro FROM api_keys WHERE id = $1", [key.id]);
+    const [k] = await db.query<{ cap_held_micro: string }>("SELECT cap_held_micro FROM api_keys WHERE id = $1", [
+      key.id,
+    ]);
     expect(BigInt(k!.cap_held_micro)).toBe(20000n);
-    expect(await db.query("SELECT instance_id FROM key_cap_holds WHERE key_id = $1", [key.id])).toEqual([{ instance_id: "live-instance" }]);
+    expect(await db.query("SELECT instance_id FROM key_cap_holds WHERE key_id = $1", [key.id])).toEqual([
+      { instance_id: "live-instance" },
+    ]);
     expect(await checkLedger(db)).toEqual([]);
   });
 
   it("rate-limits each key with 429 rate_limited and Retry-After", async () => {
-    overrideEnv({ APP_URL: "http://localhost:3000", UPSTREAM_URL: model.url, KEY_RATE_LIMIT_PER_MINUTE: "60", KEY_RATE_LIMIT_BURST: "3" });
+    overrideEnv({
+      APP_URL: "http://localhost:3000",
+      UPSTREAM_URL: model.url,
+      KEY_RATE_LIMIT_PER_MINUTE: "60",
+      KEY_RATE_LIMIT_BURST: "3",
+    });
     await resetGateway();
     try {
       const { accountId } = await signedInAccount();
@@ -292,7 +337,12 @@ describe.each(testDbKinds())("POST /agent with API keys (%s)", (kind) => {
       expect(Number(limited.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
       expect((await ask(other.secret)).status).toBe(200);
     } finally {
-      overrideEnv({ APP_URL: "http://localhost:3000", UPSTREAM_URL: model.url, KEY_RATE_LIMIT_PER_MINUTE: "1000000", KEY_RATE_LIMIT_BURST: "100000" });
+      overrideEnv({
+        APP_URL: "http://localhost:3000",
+        UPSTREAM_URL: model.url,
+        KEY_RATE_LIMIT_PER_MINUTE: "1000000",
+        KEY_RATE_LIMIT_BURST: "100000",
+      });
       await resetGateway();
     }
   });

@@ -1,7 +1,7 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { overrideEnv } from "@/lib/env";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { setDb, type DbHandle } from "@/lib/db";
-import { testDbKinds, useTestDb, type TestDb } from "@/lib/test/db";
+import { testDbKinds } from "@/lib/test/db";
+import { testRuntime } from "@/lib/test/runtime";
 import { call } from "@/lib/test/http";
 import { signedInAccount } from "@/lib/test/session";
 import { postLedgerEntry } from "@/lib/billing/ledger";
@@ -9,12 +9,11 @@ import { checkLedger } from "@/lib/billing/ledger-check";
 import { generateApiKey } from "@/lib/keys/format";
 import { resetKeyCache } from "@/lib/keys/resolve";
 import { updateKey } from "@/lib/keys/store";
-import { createGateway, installGateway, resetGateway, type GatewayRuntime } from "@/lib/gateway/runtime";
+import { createGateway, installGateway, type GatewayRuntime } from "@/lib/gateway/runtime";
 
 // The default stale window (HOLD_STALE_MS); the suite runs with the default configuration.
 const STALE_MS = 60_000;
 import { sweepStaleHolds } from "@/lib/gateway/hold-stores";
-import { startMockModel, type MockModel } from "@/scripts/mock-model";
 import { POST as agent } from "@/app/agent/route";
 
 // Two gateway instances on one database, without timers and with their own clocks: a "paused"
@@ -23,11 +22,16 @@ import { POST as agent } from "@/app/agent/route";
 const ENV = { APP_URL: "http://localhost:3000", KEY_RATE_LIMIT_PER_MINUTE: "1000000", KEY_RATE_LIMIT_BURST: "100000" };
 
 const ask = (secret: string, prompt = "hello there", maxTokens = 64) =>
-  call(agent, { method: "POST", path: "/agent", body: { prompt, model: "gpt-oss:20b", maxTokens }, origin: null, headers: { authorization: `Bearer ${secret}` } });
+  call(agent, {
+    method: "POST",
+    path: "/agent",
+    body: { prompt, model: "gpt-oss:20b", maxTokens },
+    origin: null,
+    headers: { authorization: `Bearer ${secret}` },
+  });
 
 describe.each(testDbKinds())("hold leases across instances (%s)", (kind) => {
-  let db: TestDb;
-  let model: MockModel;
+  const { db } = testRuntime(kind, { model: true, env: ENV });
   const clocks = { a: 0, b: 0 };
   let a: GatewayRuntime;
   let b: GatewayRuntime;
@@ -42,7 +46,12 @@ describe.each(testDbKinds())("hold leases across instances (%s)", (kind) => {
   }
   async function fundedKey(micro: bigint, spendCapMicro?: bigint) {
     const { accountId } = await signedInAccount();
-    await postLedgerEntry({ accountId, amountMicro: micro, kind: "adjustment", reference: `test:${crypto.randomUUID()}` });
+    await postLedgerEntry({
+      accountId,
+      amountMicro: micro,
+      kind: "adjustment",
+      reference: `test:${crypto.randomUUID()}`,
+    });
     return { accountId, ...(await makeKey(accountId, spendCapMicro)) };
   }
   /** held_micro, Σ hold rows and the balance of an account. */
@@ -58,21 +67,11 @@ describe.each(testDbKinds())("hold leases across instances (%s)", (kind) => {
   async function pause(rt: GatewayRuntime, which: "a" | "b") {
     clocks[which] += STALE_MS + 10_000;
     for (const t of ["balance_holds", "key_cap_holds"])
-      await db.query(`UPDATE ${t} SET heartbeat_at = now() - interval '70 seconds' WHERE instance_id = $1`, [rt.instanceId]);
+      await db.query(`UPDATE ${t} SET heartbeat_at = now() - interval '70 seconds' WHERE instance_id = $1`, [
+        rt.instanceId,
+      ]);
   }
 
-  beforeAll(async () => {
-    model = await startMockModel();
-    overrideEnv({ ...ENV, UPSTREAM_URL: model.url });
-    db = await useTestDb(kind);
-    await resetGateway();
-  });
-  afterAll(async () => {
-    installGateway(undefined);
-    setDb(undefined);
-    await db.close();
-    await model.close();
-  });
   beforeEach(async () => {
     await resetKeyCache();
     a = createGateway({ instanceId: `a-${crypto.randomUUID()}`, clock: () => clocks.a, timers: false });
@@ -109,7 +108,10 @@ describe.each(testDbKinds())("hold leases across instances (%s)", (kind) => {
     const fresh = a.balances.snapshot(x.accountId);
     expect(fresh.lease).not.toBeNull();
     expect(fresh.lease).not.toBe(old.lease);
-    const [row] = await db.query<{ amount_micro: string }>("SELECT amount_micro FROM balance_holds WHERE instance_id = $1 AND lease = $2", [a.instanceId, fresh.lease]);
+    const [row] = await db.query<{ amount_micro: string }>(
+      "SELECT amount_micro FROM balance_holds WHERE instance_id = $1 AND lease = $2",
+      [a.instanceId, fresh.lease],
+    );
     expect(BigInt(row!.amount_micro)).toBe(fresh.held);
     let now = await books(x.accountId);
     expect(now.held).toBe(now.rows);
@@ -144,7 +146,8 @@ describe.each(testDbKinds())("hold leases across instances (%s)", (kind) => {
     await a.heartbeat();
     expect(a.counters).toMatchObject({ heartbeatFailures: 0, leasesLost: 0 });
 
-    const failing: DbHandle = { ...db, query: async () => Promise.reject(new Error("database unreachable")) };
+    const unreachable = async () => Promise.reject(new Error("database unreachable"));
+    const failing: DbHandle = { ...db, query: unreachable, rows: unreachable };
     setDb(failing);
     try {
       await a.heartbeat();
@@ -192,7 +195,10 @@ describe.each(testDbKinds())("hold leases across instances (%s)", (kind) => {
     expect(rx.status).toBe(503);
     expect(rx.json.error.code).toBe("unavailable");
     expect(ry.status).toBe(200);
-    const [ev] = await db.query<{ n: number }>("SELECT count(*)::int AS n FROM usage_events WHERE account_id = $1 AND status = 200", [x.accountId]);
+    const [ev] = await db.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM usage_events WHERE account_id = $1 AND status = 200",
+      [x.accountId],
+    );
     expect(Number(ev!.n)).toBe(1);
     for (const id of [x.accountId, y.accountId]) {
       const now = await books(id);
@@ -204,9 +210,15 @@ describe.each(testDbKinds())("hold leases across instances (%s)", (kind) => {
     const p = await fundedKey(1_000_000n);
     const q = await fundedKey(1_000_000n);
     // P's row says 100 while P's held says 0: releasing it would break the held ≥ 0 CHECK.
-    await db.query("INSERT INTO balance_holds (instance_id, account_id, amount_micro, heartbeat_at) VALUES ('ghost', $1, 100, now() - interval '5 minutes')", [p.accountId]);
+    await db.query(
+      "INSERT INTO balance_holds (instance_id, account_id, amount_micro, heartbeat_at) VALUES ('ghost', $1, 100, now() - interval '5 minutes')",
+      [p.accountId],
+    );
     await db.query("UPDATE accounts SET held_micro = 200000 WHERE id = $1", [q.accountId]);
-    await db.query("INSERT INTO balance_holds (instance_id, account_id, amount_micro, heartbeat_at) VALUES ('dead', $1, 200000, now() - interval '5 minutes')", [q.accountId]);
+    await db.query(
+      "INSERT INTO balance_holds (instance_id, account_id, amount_micro, heartbeat_at) VALUES ('dead', $1, 200000, now() - interval '5 minutes')",
+      [q.accountId],
+    );
     const failures: string[] = [];
     await sweepStaleHolds(STALE_MS, (_err, row) => failures.push(row)).catch(() => 0);
     expect(await books(q.accountId)).toMatchObject({ held: 0n, rows: 0n });
@@ -222,7 +234,10 @@ describe.each(testDbKinds())("hold leases across instances (%s)", (kind) => {
     // A large maxTokens reserves much more than a call costs: the cap chunk covers many calls.
     expect((await ask(x.secret, "hello there", 2000)).status).toBe(200);
     expect(a.caps.snapshot(x.id).available).toBeGreaterThan(0n);
-    const [before] = await db.query<{ spent: string }>("SELECT period_spend_micro AS spent FROM api_keys WHERE id = $1", [x.id]);
+    const [before] = await db.query<{ spent: string }>(
+      "SELECT period_spend_micro AS spent FROM api_keys WHERE id = $1",
+      [x.id],
+    );
 
     await updateKey(x.accountId, x.id, { spendCapMicro: 1n });
     const results = await Promise.all(Array.from({ length: 5 }, () => ask(x.secret, "hello there", 2000)));
@@ -245,7 +260,10 @@ describe.each(testDbKinds())("hold leases across instances (%s)", (kind) => {
     expect(res.status).toBe(503);
     expect(res.json.error.code).toBe("unavailable");
     expect((await books(x.accountId)).balance).toBe(10_000_000n);
-    const [k] = await db.query<{ spent: string; held: string }>("SELECT period_spend_micro AS spent, cap_held_micro AS held FROM api_keys WHERE id = $1", [x.id]);
+    const [k] = await db.query<{ spent: string; held: string }>(
+      "SELECT period_spend_micro AS spent, cap_held_micro AS held FROM api_keys WHERE id = $1",
+      [x.id],
+    );
     expect([BigInt(k!.spent), BigInt(k!.held)]).toEqual([0n, 0n]);
     expect(a.counters.leasesLost).toBe(1);
   });

@@ -1,4 +1,5 @@
 import "server-only";
+import { AppError } from "@/lib/errors";
 
 /**
  * A per-instance hold on a budget (an account's balance, or a key's monthly cap): a chunk is
@@ -12,7 +13,12 @@ export interface HoldStore {
    * top-up), or under a new lease when `lease` is null. "lost": `lease` is no longer this
    * instance's; null: not enough. `total` is the row's amount afterwards.
    */
-  acquire(id: string, lease: string | null, need: bigint, want: bigint): Promise<{ lease: string; took: bigint; total: bigint } | "lost" | null>;
+  acquire(
+    id: string,
+    lease: string | null,
+    need: bigint,
+    want: bigint,
+  ): Promise<{ lease: string; took: bigint; total: bigint } | "lost" | null>;
   /** Returns `amount` of the hold to the budget (deleting the row when that is all of it); false: the lease was lost. */
   release(id: string, lease: string, amount: bigint): Promise<boolean>;
   /** Heartbeats these holds; returns `${id}:${lease}` of the rows it refreshed (the others are lost). */
@@ -27,7 +33,12 @@ export interface HoldCounters {
   sweepFailures: number;
 }
 
-export const newHoldCounters = (): HoldCounters => ({ heartbeatFailures: 0, releaseFailures: 0, leasesLost: 0, sweepFailures: 0 });
+export const newHoldCounters = (): HoldCounters => ({
+  heartbeatFailures: 0,
+  releaseFailures: 0,
+  leasesLost: 0,
+  sweepFailures: 0,
+});
 
 export interface HoldPoolOptions {
   /** Monotonic milliseconds (injectable so tests can pause an instance). */
@@ -57,6 +68,7 @@ interface Hold {
 
 export class HoldPool {
   private holds = new Map<string, Hold>();
+  private closed = false;
 
   constructor(
     private readonly store: HoldStore,
@@ -90,6 +102,8 @@ export class HoldPool {
           h.available -= amount;
           h.lastUsed = this.o.clock();
           return h.lease;
+        } else if (this.closed) {
+          throw new AppError("unavailable", "This server is shutting down. Please retry.");
         } else {
           // One acquisition at a time per budget; concurrent callers wait for it and re-check.
           h.pending = this.acquire(id, h, amount, version);
@@ -118,7 +132,13 @@ export class HoldPool {
     if (r === null) return false;
     if (lease === null) {
       // A fresh row (or this instance's abandoned row, adopted with all it still holds).
-      Object.assign(h, { lease: r.lease, held: r.total, available: r.total, version, validUntil: sentAt + this.o.leaseMs });
+      Object.assign(h, {
+        lease: r.lease,
+        held: r.total,
+        available: r.total,
+        version,
+        validUntil: sentAt + this.o.leaseMs,
+      });
     } else if (h.lease === lease) {
       h.held += r.took;
       h.available += r.took;
@@ -187,15 +207,30 @@ export class HoldPool {
   }
 
   /** Returns holds unused for `idleMs` (all of them when idleMs is 0) to their budgets. Never throws. */
-  async releaseIdle(idleMs: number): Promise<void> {
+  async releaseIdle(idleMs: number, force = false): Promise<void> {
     const now = this.o.clock();
     for (const [id, h] of this.holds) {
-      if (h.inflight > 0 || h.pending || now - h.lastUsed < idleMs) continue;
+      if (!force && (h.inflight > 0 || h.pending || now - h.lastUsed < idleMs)) continue;
       const lease = h.lease;
       // Only the free part goes back; what awaits settlement stays held until its batch commits.
       if (lease && (h.available > 0n || h.held === 0n)) await this.release(id, h, lease);
       if (!h.lease && h.inflight === 0 && !h.pending) this.holds.delete(id);
     }
+  }
+
+  /**
+   * Shutdown: no more money is taken, and the free part of every hold goes back, even one a
+   * reservation is still waiting on (that reservation then fails with 503).
+   */
+  releaseAll(): Promise<void> {
+    this.closed = true;
+    return this.releaseIdle(0, true);
+  }
+
+  /** A reservation is being taken or a hold re-validated. */
+  busy(): boolean {
+    for (const h of this.holds.values()) if (h.inflight > 0 || h.pending) return true;
+    return false;
   }
 
   private async release(id: string, h: Hold, lease: string) {
@@ -215,7 +250,8 @@ export class HoldPool {
       // once this instance stops heartbeating it.
       this.o.counters.releaseFailures++;
       this.o.warn({ err, id, lease }, "releasing a hold failed; abandoning it to the sweeper");
-      if (h.lease === lease) Object.assign(h, { lease: null, held: 0n, available: 0n, validUntil: 0, version: undefined });
+      if (h.lease === lease)
+        Object.assign(h, { lease: null, held: 0n, available: 0n, validUntil: 0, version: undefined });
     }
   }
 

@@ -1,5 +1,5 @@
 import "server-only";
-import type { Model } from "./catalog";
+import type { Model } from "@/lib/models";
 
 // GET /v1/models in OpenAI's list shape, with our prices and each model's context window.
 

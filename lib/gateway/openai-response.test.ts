@@ -1,10 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { overrideEnv } from "@/lib/env";
 import { serveRoutes } from "@/lib/test/serve";
-import { startMockModel, type MockModel } from "@/scripts/mock-model";
+import { testModel } from "@/lib/test/runtime";
 import { SseParser } from "./sse-parser";
 import { streamChat } from "./upstream-stream";
-import { chatCompletion, completionChunk, completionMeta, finishReasonOf, openAiErrorType, sseData, sseError, sseStream, SSE_DONE, SSE_HEADERS, SSE_KEEP_ALIVE, usageChunk } from "./openai-response";
+import {
+  chatCompletion,
+  completionChunk,
+  completionMeta,
+  finishReasonOf,
+  openAiErrorType,
+  sseData,
+  sseError,
+  sseStream,
+  SSE_DONE,
+  SSE_HEADERS,
+  SSE_KEEP_ALIVE,
+  usageChunk,
+} from "./openai-response";
 
 // The answer types of the official `openai` package (ChatCompletion, ChatCompletionChunk),
 // copied from its declarations since the package is not installed yet: the builders must be
@@ -17,7 +29,12 @@ interface CompletionUsage {
 }
 interface ChatCompletion {
   id: string;
-  choices: { finish_reason: FinishReason; index: number; logprobs: { content: unknown[] | null } | null; message: { content: string | null; refusal: string | null; role: "assistant" } }[];
+  choices: {
+    finish_reason: FinishReason;
+    index: number;
+    logprobs: { content: unknown[] | null } | null;
+    message: { content: string | null; refusal: string | null; role: "assistant" };
+  }[];
   created: number;
   model: string;
   object: "chat.completion";
@@ -26,7 +43,16 @@ interface ChatCompletion {
 }
 interface ChatCompletionChunk {
   id: string;
-  choices: { delta: { content?: string | null; refusal?: string | null; role?: "developer" | "system" | "user" | "assistant" | "tool" }; finish_reason: FinishReason | null; index: number; logprobs?: { content: unknown[] | null } | null }[];
+  choices: {
+    delta: {
+      content?: string | null;
+      refusal?: string | null;
+      role?: "developer" | "system" | "user" | "assistant" | "tool";
+    };
+    finish_reason: FinishReason | null;
+    index: number;
+    logprobs?: { content: unknown[] | null } | null;
+  }[];
   created: number;
   model: string;
   object: "chat.completion.chunk";
@@ -44,21 +70,44 @@ describe("OpenAI answer builders", () => {
       object: "chat.completion",
       created: 1796378400,
       model: "gpt-oss:20b",
-      choices: [{ index: 0, message: { role: "assistant", content: "hello", refusal: null }, logprobs: null, finish_reason: "stop" }],
+      choices: [
+        {
+          index: 0,
+          message: { role: "assistant", content: "hello", refusal: null },
+          logprobs: null,
+          finish_reason: "stop",
+        },
+      ],
       usage: { prompt_tokens: 12, completion_tokens: 30, total_tokens: 42, cost_micro: 7 },
     });
   });
 
   it("chat.completion.chunk: role first, content, finish_reason, then choices [] with usage", () => {
-    const chunks: ChatCompletionChunk[] = [completionChunk(meta, { role: "assistant", content: "" }), completionChunk(meta, { content: "hel" }), completionChunk(meta, {}, "length"), usageChunk(meta, usage)];
-    expect(chunks.map((c) => [c.object, c.id, c.created])).toEqual(Array(4).fill(["chat.completion.chunk", "gen_abc", 1796378400]));
+    const chunks: ChatCompletionChunk[] = [
+      completionChunk(meta, { role: "assistant", content: "" }),
+      completionChunk(meta, { content: "hel" }),
+      completionChunk(meta, {}, "length"),
+      usageChunk(meta, usage),
+    ];
+    expect(chunks.map((c) => [c.object, c.id, c.created])).toEqual(
+      Array(4).fill(["chat.completion.chunk", "gen_abc", 1796378400]),
+    );
     expect(chunks[1]!.choices).toEqual([{ index: 0, delta: { content: "hel" }, logprobs: null, finish_reason: null }]);
     expect(chunks[2]!.choices[0]!.finish_reason).toBe("length");
-    expect(chunks[3]).toMatchObject({ choices: [], usage: { prompt_tokens: 12, completion_tokens: 30, total_tokens: 42, cost_micro: 7 } });
+    expect(chunks[3]).toMatchObject({
+      choices: [],
+      usage: { prompt_tokens: 12, completion_tokens: 30, total_tokens: 42, cost_micro: 7 },
+    });
   });
 
   it("maps upstream finish reasons to OpenAI's", () => {
-    expect(["length", "stop", null, "eos", "content_filter"].map(finishReasonOf)).toEqual(["length", "stop", "stop", "stop", "content_filter"]);
+    expect(["length", "stop", null, "eos", "content_filter"].map(finishReasonOf)).toEqual([
+      "length",
+      "stop",
+      "stop",
+      "stop",
+      "content_filter",
+    ]);
   });
 
   it("error types follow OpenAI's by status", () => {
@@ -78,9 +127,17 @@ describe("OpenAI answer builders", () => {
   });
 
   it("SSE framing: data events, the error event, [DONE] and the keep-alive comment parse back", () => {
-    const text = SSE_KEEP_ALIVE + sseData(completionChunk(meta, { content: "a\nb" })) + sseError("upstream_error", "gone") + SSE_DONE;
+    const text =
+      SSE_KEEP_ALIVE +
+      sseData(completionChunk(meta, { content: "a\nb" })) +
+      sseError("upstream_error", "gone") +
+      SSE_DONE;
     const events = new SseParser().push(text);
-    expect(events.map((e) => e.data)).toEqual([JSON.stringify(completionChunk(meta, { content: "a\nb" })), '{"error":{"code":"upstream_error","message":"gone"}}', "[DONE]"]);
+    expect(events.map((e) => e.data)).toEqual([
+      JSON.stringify(completionChunk(meta, { content: "a\nb" })),
+      '{"error":{"code":"upstream_error","message":"gone"}}',
+      "[DONE]",
+    ]);
   });
 });
 
@@ -89,12 +146,7 @@ async function readAll(body: ReadableStream<Uint8Array>) {
 }
 
 describe("sseStream", () => {
-  let model: MockModel;
-  beforeAll(async () => {
-    model = await startMockModel();
-    overrideEnv({ UPSTREAM_URL: model.url });
-  });
-  afterAll(() => model.close());
+  const model = testModel();
 
   it("writes what the producer yields and keep-alive comments while it is silent", async () => {
     const body = sseStream(
@@ -113,13 +165,23 @@ describe("sseStream", () => {
       yield sseData({ n: 1 });
       throw new Error("bug");
     });
-    expect(await readAll(body)).toBe(`data: {"n":1}\n\n${sseError("internal_error", "Something went wrong on our side.")}`);
+    expect(await readAll(body)).toBe(
+      `data: {"n":1}\n\n${sseError("internal_error", "Something went wrong on our side.")}`,
+    );
   });
 
   it("a cancelled body (client gone) aborts the producer's signal and closes the upstream stream at once", async () => {
     const seen = model.closedStreams().length;
     const body = sseStream(async function* (signal) {
-      for await (const delta of streamChat({ model: "gpt-oss:20b", messages: [{ role: "user", content: "[[token-delay:40]] cancel me soon please" }], max_tokens: 64 }, { signal })) yield sseData({ delta });
+      for await (const delta of streamChat(
+        {
+          model: "gpt-oss:20b",
+          messages: [{ role: "user", content: "[[token-delay:40]] cancel me soon please" }],
+          max_tokens: 64,
+        },
+        { signal },
+      ))
+        yield sseData({ delta });
     });
     const reader = body.getReader();
     const first = new TextDecoder().decode((await reader.read()).value);
@@ -133,18 +195,20 @@ describe("sseStream", () => {
 });
 
 describe("a streamed answer over real HTTP (stand-in → streamChat → sseStream → client)", () => {
-  let model: MockModel;
+  const model = testModel({ APP_URL: "http://localhost:3000" });
   let server: Awaited<ReturnType<typeof serveRoutes>>;
   const meta = completionMeta("gen_http", "gpt-oss:20b");
   beforeAll(async () => {
-    model = await startMockModel();
-    overrideEnv({ APP_URL: "http://localhost:3000", UPSTREAM_URL: model.url });
     const route = async (req: Request) => {
       const prompt = ((await req.json()) as { prompt: string }).prompt;
       const body = sseStream(
         async function* (signal) {
           yield sseData(completionChunk(meta, { role: "assistant", content: "" }));
-          for await (const delta of streamChat({ model: "gpt-oss:20b", messages: [{ role: "user", content: prompt }], max_tokens: 64 }, { signal })) yield sseData(completionChunk(meta, { content: delta }));
+          for await (const delta of streamChat(
+            { model: "gpt-oss:20b", messages: [{ role: "user", content: prompt }], max_tokens: 64 },
+            { signal },
+          ))
+            yield sseData(completionChunk(meta, { content: delta }));
           yield SSE_DONE;
         },
         { signal: req.signal, keepAliveMs: 30 },
@@ -153,19 +217,20 @@ describe("a streamed answer over real HTTP (stand-in → streamChat → sseStrea
     };
     server = await serveRoutes({ "/stream": { POST: route } });
   });
-  afterAll(async () => {
-    await server.close();
-    await model.close();
-  });
+  afterAll(() => server.close());
 
-  const open = (prompt: string, signal?: AbortSignal) => fetch(`${server.url}/stream`, { method: "POST", body: JSON.stringify({ prompt }), signal });
+  const open = (prompt: string, signal?: AbortSignal) =>
+    fetch(`${server.url}/stream`, { method: "POST", body: JSON.stringify({ prompt }), signal });
 
   it("arrives chunk by chunk, with keep-alives while the model is silent", async () => {
     const res = await open("[[delay:100]] hi");
     expect(res.headers.get("content-type")).toBe(SSE_HEADERS["content-type"]);
     const text = await res.text();
     expect(text).toContain(SSE_KEEP_ALIVE);
-    const deltas = new SseParser().push(text).filter((e) => e.data !== "[DONE]").map((e) => JSON.parse(e.data).choices[0].delta.content);
+    const deltas = new SseParser()
+      .push(text)
+      .filter((e) => e.data !== "[DONE]")
+      .map((e) => JSON.parse(e.data).choices[0].delta.content);
     expect(deltas.join("")).toBe("This is the Solrouter stand-in model. You said: [[delay:100]] hi");
     expect(text.endsWith(SSE_DONE)).toBe(true);
   });

@@ -2,6 +2,9 @@ import "server-only";
 
 // The OpenAI Chat Completions answer shapes (chat.completion, chat.completion.chunk) and the SSE
 // framing of a streamed answer, per the contract: every answer carries usage with cost_micro.
+// Their schemas (what GET /openapi.json publishes) are in schemas.ts; the return types hold them to it.
+import type { z } from "zod";
+import type { ChatCompletionChunkSchema, ChatCompletionResponse } from "./schemas";
 
 export interface CallUsage {
   inputTokens: number;
@@ -25,39 +28,63 @@ export function finishReasonOf(upstream: string | null | undefined): FinishReaso
 
 /** Money leaves as a plain integer (micro-USD); a call costs far less than 2^53. */
 export function openAiUsage(u: CallUsage) {
-  return { prompt_tokens: u.inputTokens, completion_tokens: u.outputTokens, total_tokens: u.inputTokens + u.outputTokens, cost_micro: Number(u.costMicro) };
+  return {
+    prompt_tokens: u.inputTokens,
+    completion_tokens: u.outputTokens,
+    total_tokens: u.inputTokens + u.outputTokens,
+    cost_micro: Number(u.costMicro),
+  };
 }
 
 export function completionMeta(id: string, model: string, at: Date = new Date()): CompletionMeta {
   return { id, model, created: Math.floor(at.getTime() / 1000) };
 }
 
+/** What every answer and chunk starts with. */
+function head<O extends string>(meta: CompletionMeta, object: O) {
+  return { id: meta.id, object, created: meta.created, model: meta.model };
+}
+
 /** The non-streamed answer. */
-export function chatCompletion(meta: CompletionMeta, content: string, finishReason: FinishReason, usage: CallUsage) {
+export function chatCompletion(
+  meta: CompletionMeta,
+  content: string,
+  finishReason: FinishReason,
+  usage: CallUsage,
+): z.input<typeof ChatCompletionResponse> {
   return {
-    id: meta.id,
-    object: "chat.completion" as const,
-    created: meta.created,
-    model: meta.model,
-    choices: [{ index: 0, message: { role: "assistant" as const, content, refusal: null }, logprobs: null, finish_reason: finishReason }],
+    ...head(meta, "chat.completion"),
+    choices: [
+      {
+        index: 0,
+        message: { role: "assistant" as const, content, refusal: null },
+        logprobs: null,
+        finish_reason: finishReason,
+      },
+    ],
     usage: openAiUsage(usage),
   };
 }
 
 /** One streamed piece: the first carries role "assistant", the last the finish_reason. */
-export function completionChunk(meta: CompletionMeta, delta: { role?: "assistant"; content?: string }, finishReason: FinishReason | null = null) {
+export function completionChunk(
+  meta: CompletionMeta,
+  delta: { role?: "assistant"; content?: string },
+  finishReason: FinishReason | null = null,
+): z.input<typeof ChatCompletionChunkSchema> {
   return {
-    id: meta.id,
-    object: "chat.completion.chunk" as const,
-    created: meta.created,
-    model: meta.model,
+    ...head(meta, "chat.completion.chunk"),
     choices: [{ index: 0, delta, logprobs: null, finish_reason: finishReason }],
   };
 }
 
 /** The chunk after the last choice, always sent (as OpenRouter does): no choices, the usage. */
-export function usageChunk(meta: CompletionMeta, usage: CallUsage) {
-  return { id: meta.id, object: "chat.completion.chunk" as const, created: meta.created, model: meta.model, choices: [] as never[], usage: openAiUsage(usage) };
+export function usageChunk(meta: CompletionMeta, usage: CallUsage): z.input<typeof ChatCompletionChunkSchema> {
+  return {
+    ...head(meta, "chat.completion.chunk"),
+    choices: [] as never[],
+    usage: openAiUsage(usage),
+  };
 }
 
 /**
@@ -103,18 +130,27 @@ export function sseError(code: string, message: string): string {
  * closed even while the producer is awaiting it), then the producer is stopped. A producer that
  * throws ends the stream with an internal_error event: it should send its own error event first.
  */
-export function sseStream(produce: (signal: AbortSignal) => AsyncIterable<string>, opts: { keepAliveMs?: number; signal?: AbortSignal } = {}): ReadableStream<Uint8Array> {
+export function sseStream(
+  produce: (signal: AbortSignal) => AsyncIterable<string>,
+  opts: { keepAliveMs?: number; signal?: AbortSignal; onCancel?: () => void } = {},
+): ReadableStream<Uint8Array> {
   const ctl = new AbortController();
   const signal = opts.signal ? AbortSignal.any([ctl.signal, opts.signal]) : ctl.signal;
   const every = opts.keepAliveMs ?? KEEP_ALIVE_MS;
   const encoder = new TextEncoder();
   let it: AsyncIterator<string> | undefined;
   let done = false;
+  // One interval for the whole stream, restarted (refresh) at each pull and firing only while a
+  // pull waits: a new interval per piece cost a timer allocation per chunk.
+  let timer: NodeJS.Timeout | undefined;
+  let waiting = false;
   return new ReadableStream<Uint8Array>(
     {
       async pull(controller) {
         it ??= produce(signal)[Symbol.asyncIterator]();
-        const timer = setInterval(() => !done && controller.enqueue(encoder.encode(SSE_KEEP_ALIVE)), every);
+        waiting = true;
+        if (timer) timer.refresh();
+        else timer = setInterval(() => waiting && !done && controller.enqueue(encoder.encode(SSE_KEEP_ALIVE)), every);
         try {
           const next = await it.next();
           if (done) return;
@@ -128,12 +164,16 @@ export function sseStream(produce: (signal: AbortSignal) => AsyncIterable<string
           controller.enqueue(encoder.encode(sseError("internal_error", "Something went wrong on our side.")));
           controller.close();
         } finally {
-          clearInterval(timer);
+          waiting = false;
+          if (done) clearInterval(timer);
         }
       },
       cancel() {
         done = true;
+        clearInterval(timer);
         ctl.abort();
+        // Even before the producer ever ran (the client left before reading anything).
+        opts.onCancel?.();
         // Not awaited: a producer busy in next() finishes that first (the abort makes it quick).
         void it?.return?.()?.catch(() => {});
       },

@@ -1,6 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { describeZod } from "@/lib/http/errors";
-import { ChatCompletionBody, MESSAGE_FRAMING_TOKENS, promptTokenBound, requestedMaxTokens, toUpstreamRequest, wantsStream, type ChatCompletionRequest } from "./openai-schema";
+import {
+  ChatCompletionBody,
+  MESSAGE_FRAMING_TOKENS,
+  promptTokenBound,
+  requestedMaxTokens,
+  toUpstreamRequest,
+  wantsStream,
+  type ChatCompletionRequest,
+} from "./openai-schema";
 
 // The request type of the official `openai` package (ChatCompletionCreateParams, the part we
 // accept), copied from its declarations since the package is not installed yet: whatever such a
@@ -8,7 +16,11 @@ import { ChatCompletionBody, MESSAGE_FRAMING_TOKENS, promptTokenBound, requested
 type TextPart = { type: "text"; text: string };
 interface OpenAiCreateParams {
   model: string;
-  messages: ({ role: "system"; content: string | TextPart[]; name?: string } | { role: "user"; content: string | TextPart[]; name?: string } | { role: "assistant"; content?: string | TextPart[] | null; name?: string })[];
+  messages: (
+    | { role: "system"; content: string | TextPart[]; name?: string }
+    | { role: "user"; content: string | TextPart[]; name?: string }
+    | { role: "assistant"; content?: string | TextPart[] | null; name?: string }
+  )[];
   max_tokens?: number | null;
   max_completion_tokens?: number | null;
   temperature?: number | null;
@@ -33,7 +45,14 @@ describe("ChatCompletionBody", () => {
       model: "gpt-oss:20b",
       messages: [
         { role: "system", content: "be brief" },
-        { role: "user", content: [{ type: "text", text: "hello " }, { type: "text", text: "there" }], name: "ann" },
+        {
+          role: "user",
+          content: [
+            { type: "text", text: "hello " },
+            { type: "text", text: "there" },
+          ],
+          name: "ann",
+        },
         { role: "assistant", content: "hi" },
         { role: "user", content: "again" },
       ],
@@ -50,19 +69,46 @@ describe("ChatCompletionBody", () => {
     const r = parse({ ...sent, tools: [{ type: "function" }], response_format: { type: "text" } });
     expect(r.ok).toBe(true);
     const data = (r as { data: ChatCompletionRequest }).data;
-    expect(Object.keys(data).sort()).toEqual(["max_completion_tokens", "messages", "model", "stop", "stream", "stream_options", "temperature", "top_p"]);
-    expect(data.messages[1]).toEqual({ role: "user", content: [{ type: "text", text: "hello " }, { type: "text", text: "there" }] });
+    expect(Object.keys(data).sort()).toEqual([
+      "max_completion_tokens",
+      "messages",
+      "model",
+      "stop",
+      "stream",
+      "stream_options",
+      "temperature",
+      "top_p",
+    ]);
+    expect(data.messages[1]).toEqual({
+      role: "user",
+      content: [
+        { type: "text", text: "hello " },
+        { type: "text", text: "there" },
+      ],
+    });
   });
 
   it.each([
     [{ ...base, model: 5 }, "model: model must be a string"],
     [{ model: "m" }, "messages: messages must be an array of messages"],
     [{ ...base, messages: [] }, "messages: messages must not be empty"],
-    [{ ...base, messages: [{ role: "tool", content: "x" }] }, 'messages.0.role: role must be "system", "user" or "assistant"'],
-    [{ ...base, messages: [{ role: "user", content: 3 }] }, "messages.0.content: content must be a string or an array of text parts"],
-    [{ ...base, messages: [{ role: "user", content: [{ type: "image_url", image_url: {} }] }] }, "messages.0.content: content must be a string or an array of text parts"],
+    [
+      { ...base, messages: [{ role: "tool", content: "x" }] },
+      'messages.0.role: role must be "system", "user" or "assistant"',
+    ],
+    [
+      { ...base, messages: [{ role: "user", content: 3 }] },
+      "messages.0.content: content must be a string or an array of text parts",
+    ],
+    [
+      { ...base, messages: [{ role: "user", content: [{ type: "image_url", image_url: {} }] }] },
+      "messages.0.content: content must be a string or an array of text parts",
+    ],
     [{ ...base, messages: [{ role: "user", content: [] }] }, "messages.0.content: content must not be an empty array"],
-    [{ ...base, messages: [{ role: "user", content: [{ type: "text", text: 1 }] }] }, "messages.0.content: content must be a string or an array of text parts"],
+    [
+      { ...base, messages: [{ role: "user", content: [{ type: "text", text: 1 }] }] },
+      "messages.0.content: content must be a string or an array of text parts",
+    ],
     [{ ...base, max_tokens: "10" }, "max_tokens: max_tokens must be a number"],
     [{ ...base, max_completion_tokens: 1.5 }, "max_completion_tokens: max_completion_tokens must be a whole number"],
     [{ ...base, max_tokens: 0 }, "max_tokens: max_tokens must be positive"],
@@ -71,7 +117,10 @@ describe("ChatCompletionBody", () => {
     [{ ...base, stop: 1 }, "stop: stop must be a string or an array of strings"],
     [{ ...base, stop: ["a", "b", "c", "d", "e"] }, "stop: stop takes at most 4 sequences"],
     [{ ...base, stream: "yes" }, "stream: stream must be true or false"],
-    [{ ...base, stream_options: { include_usage: 1 } }, "stream_options.include_usage: stream_options.include_usage must be true or false"],
+    [
+      { ...base, stream_options: { include_usage: 1 } },
+      "stream_options.include_usage: stream_options.include_usage must be true or false",
+    ],
   ])("rejects %j with a message naming the field", (body, message) => {
     expect(parse(body)).toEqual({ ok: false, message });
   });
@@ -82,7 +131,13 @@ describe("toUpstreamRequest and the estimates", () => {
     ...base,
     messages: [
       { role: "system", content: "be brief" },
-      { role: "user", content: [{ type: "text", text: "héllo " }, { type: "text", text: "there" }] },
+      {
+        role: "user",
+        content: [
+          { type: "text", text: "héllo " },
+          { type: "text", text: "there" },
+        ],
+      },
     ],
     max_tokens: 100,
     max_completion_tokens: 40,

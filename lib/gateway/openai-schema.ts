@@ -8,7 +8,9 @@ import type { UpstreamChatRequest } from "./upstream-stream";
 // OpenAI's own clients send null for "not set", so every optional field accepts null too.
 
 const TextPart = z.object({
-  type: z.literal("text", { message: 'content parts must be {"type": "text", "text": "..."} (only text is supported)' }),
+  type: z.literal("text", {
+    message: 'content parts must be {"type": "text", "text": "..."} (only text is supported)',
+  }),
   text: z.string({ message: "a text part's text must be a string" }),
 });
 
@@ -22,21 +24,41 @@ export const ChatMessage = z.object({
 export type ChatMessage = z.infer<typeof ChatMessage>;
 
 const tokenCount = (name: string) =>
-  z.number({ message: `${name} must be a number` }).int(`${name} must be a whole number`).positive(`${name} must be positive`).nullish();
+  z
+    .number({ message: `${name} must be a number` })
+    .int(`${name} must be a whole number`)
+    .positive(`${name} must be positive`)
+    .nullish();
 
 export const ChatCompletionBody = z.object({
   model: z.string({ message: "model must be a string" }).min(1, "model is required").max(100, "model is too long"),
-  messages: z.array(ChatMessage, { message: "messages must be an array of messages" }).min(1, "messages must not be empty").max(1_000, "at most 1,000 messages"),
+  messages: z
+    .array(ChatMessage, { message: "messages must be an array of messages" })
+    .min(1, "messages must not be empty")
+    .max(1_000, "at most 1,000 messages"),
   max_tokens: tokenCount("max_tokens"),
   max_completion_tokens: tokenCount("max_completion_tokens"),
-  temperature: z.number({ message: "temperature must be a number" }).min(0, "temperature must be between 0 and 2").max(2, "temperature must be between 0 and 2").nullish(),
-  top_p: z.number({ message: "top_p must be a number" }).min(0, "top_p must be between 0 and 1").max(1, "top_p must be between 0 and 1").nullish(),
+  temperature: z
+    .number({ message: "temperature must be a number" })
+    .min(0, "temperature must be between 0 and 2")
+    .max(2, "temperature must be between 0 and 2")
+    .nullish(),
+  top_p: z
+    .number({ message: "top_p must be a number" })
+    .min(0, "top_p must be between 0 and 1")
+    .max(1, "top_p must be between 0 and 1")
+    .nullish(),
   stop: z
     .union([z.string(), z.array(z.string())], { message: "stop must be a string or an array of strings" })
     .refine((s) => typeof s === "string" || s.length <= 4, "stop takes at most 4 sequences")
     .nullish(),
   stream: z.boolean({ message: "stream must be true or false" }).nullish(),
-  stream_options: z.object({ include_usage: z.boolean({ message: "stream_options.include_usage must be true or false" }).nullish() }, { message: "stream_options must be an object" }).nullish(),
+  stream_options: z
+    .object(
+      { include_usage: z.boolean({ message: "stream_options.include_usage must be true or false" }).nullish() },
+      { message: "stream_options must be an object" },
+    )
+    .nullish(),
 });
 export type ChatCompletionRequest = z.infer<typeof ChatCompletionBody>;
 
@@ -56,7 +78,11 @@ export function wantsStream(body: ChatCompletionRequest): boolean {
 }
 
 /** The request for the model server: content flattened to text, sampling options passed through. */
-export function toUpstreamRequest(body: ChatCompletionRequest, upstreamModel: string, maxTokens: number): UpstreamChatRequest {
+export function toUpstreamRequest(
+  body: ChatCompletionRequest,
+  upstreamModel: string,
+  maxTokens: number,
+): UpstreamChatRequest {
   const req: UpstreamChatRequest = {
     model: upstreamModel,
     messages: body.messages.map((m) => ({ role: m.role, content: messageText(m.content) })),
@@ -79,6 +105,7 @@ export const MESSAGE_FRAMING_TOKENS = 4;
  */
 export function promptTokenBound(messages: readonly ChatMessage[]): number {
   let n = 0;
-  for (const m of messages) n += Buffer.byteLength(m.role) + Buffer.byteLength(messageText(m.content)) + MESSAGE_FRAMING_TOKENS;
+  for (const m of messages)
+    n += Buffer.byteLength(m.role) + Buffer.byteLength(messageText(m.content)) + MESSAGE_FRAMING_TOKENS;
   return n;
 }

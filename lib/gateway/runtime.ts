@@ -3,10 +3,12 @@ import os from "node:os";
 import { randomBytes } from "node:crypto";
 import { env } from "@/lib/env";
 import { logger } from "@/lib/log";
-import { TokenBuckets } from "@/lib/http/rate-limit";
+import { ensurePart, peekPart, setPart } from "@/lib/runtime";
+import { TokenBuckets } from "@/lib/limits/token-buckets";
 import { HoldPool, newHoldCounters, type HoldCounters } from "./holds";
 import { accountHoldStore, keyCapHoldStore, sweepStaleHolds } from "./hold-stores";
 import { SettleBatcher } from "./settle-batch";
+import { UsageIds } from "./usage-ids";
 
 const IDLE_RELEASE_MS = 3_000;
 /**
@@ -17,17 +19,23 @@ const IDLE_RELEASE_MS = 3_000;
  * clock-rate drift against the database and scheduling delays.
  */
 const LEASE_SHARE = 0.75;
+/** At shutdown, how long calls still running get to finish (and settle) before the holds go back. */
+const STOP_GRACE_MS = 8_000;
 
 export interface GatewayRuntime {
   instanceId: string;
   balances: HoldPool;
   caps: HoldPool;
   batcher: SettleBatcher;
+  /** Completion ids (usage event ids), known before a call's first byte. */
+  usageIds: UsageIds;
   keyLimiter: TokenBuckets;
   productLimiter: TokenBuckets;
   lastTouched: Map<string, number>;
   /** Hold failures seen so far (heartbeats, releases, lost leases, sweeps): logged and counted here. */
   counters: HoldCounters;
+  /** Calls between runCall's start and its end (stop() lets them finish first). */
+  calls: { running: number };
   /** What the timers run; callable directly (tests drive a runtime without timers). */
   heartbeat(): Promise<void>;
   releaseIdle(idleMs?: number): Promise<void>;
@@ -41,10 +49,9 @@ export interface GatewayOptions {
   clock?: () => number;
   /** false: no timers (tests call heartbeat/releaseIdle/sweep themselves). */
   timers?: boolean;
+  /** How long stop() waits for running calls (default 8 s). */
+  stopGraceMs?: number;
 }
-
-const KEY = Symbol.for("solrouter.gateway");
-type Holder = { [KEY]?: GatewayRuntime };
 
 // Balance chunks: enough for many calls per write, but small enough that another instance
 // (or a cap) is rarely starved by an idle hold.
@@ -58,7 +65,12 @@ export function createGateway(opts: GatewayOptions = {}): GatewayRuntime {
   const log = logger();
   const { HOLD_HEARTBEAT_MS: HEARTBEAT_MS, HOLD_STALE_MS: STALE_MS } = e;
   const counters = newHoldCounters();
-  const pool = { clock, leaseMs: STALE_MS * LEASE_SHARE, counters, warn: (o: Record<string, unknown>, msg: string) => log.warn({ instanceId, ...o }, msg) };
+  const pool = {
+    clock,
+    leaseMs: STALE_MS * LEASE_SHARE,
+    counters,
+    warn: (o: Record<string, unknown>, msg: string) => log.warn({ instanceId, ...o }, msg),
+  };
   const balances = new HoldPool(accountHoldStore(instanceId), balanceChunk, pool);
   const caps = new HoldPool(keyCapHoldStore(instanceId), capChunk, pool);
   const runtime: GatewayRuntime = {
@@ -66,10 +78,12 @@ export function createGateway(opts: GatewayOptions = {}): GatewayRuntime {
     balances,
     caps,
     batcher: new SettleBatcher(instanceId),
+    usageIds: new UsageIds(),
     keyLimiter: new TokenBuckets(e.KEY_RATE_LIMIT_PER_MINUTE / 60, e.KEY_RATE_LIMIT_BURST),
     productLimiter: new TokenBuckets((e.KEY_RATE_LIMIT_PER_MINUTE * 10) / 60, e.KEY_RATE_LIMIT_BURST * 10),
     lastTouched: new Map(),
     counters,
+    calls: { running: 0 },
     heartbeat: async () => {
       await Promise.all([balances.heartbeat(), caps.heartbeat()]);
     },
@@ -87,10 +101,15 @@ export function createGateway(opts: GatewayOptions = {}): GatewayRuntime {
       }),
     async stop() {
       for (const t of timers) clearInterval(t);
-      // Give back what this instance holds so the balance is whole again at once.
-      await runtime.releaseIdle(0);
-      const g = globalThis as Holder;
-      if (g[KEY] === runtime) delete g[KEY];
+      // Calls still running finish and settle first, so what they reserved is free again; then
+      // every hold goes back, busy or not, so the balance is whole at once. A call that outlives
+      // the grace keeps its part in the row until another instance sweeps it.
+      // Real time: tests freeze the injected clock.
+      const until = performance.now() + (opts.stopGraceMs ?? STOP_GRACE_MS);
+      const busy = () => runtime.calls.running > 0 || !runtime.batcher.idle || balances.busy() || caps.busy();
+      while (busy() && performance.now() < until) await new Promise((r) => setTimeout(r, 20));
+      await Promise.all([balances.releaseAll(), caps.releaseAll()]);
+      if (peekPart("gateway") === runtime) setPart("gateway", undefined);
     },
   };
   // The pools count and log their own failures and never throw.
@@ -106,21 +125,21 @@ export function createGateway(opts: GatewayOptions = {}): GatewayRuntime {
   return runtime;
 }
 
+// The process's gateway lives in the runtime container (lib/runtime.ts); resetRuntime() stops it.
 export function gateway(): GatewayRuntime {
-  const g = globalThis as Holder;
-  return (g[KEY] ??= createGateway());
+  return ensurePart("gateway", () => createGateway(), stopQuietly);
 }
+
+const stopQuietly = (rt: GatewayRuntime) => rt.stop().catch(() => {});
 
 /** Tests: make `rt` the runtime /agent calls go through (undefined: the next call creates one). */
 export function installGateway(rt: GatewayRuntime | undefined) {
-  const g = globalThis as Holder;
-  if (rt) g[KEY] = rt;
-  else delete g[KEY];
+  setPart("gateway", rt, stopQuietly);
 }
 
 /** Tests swap databases and configuration between suites. */
 export async function resetGateway() {
-  const g = globalThis as Holder;
-  await g[KEY]?.stop().catch(() => {});
-  delete g[KEY];
+  const rt = peekPart("gateway");
+  setPart("gateway", undefined);
+  await rt?.stop().catch(() => {});
 }

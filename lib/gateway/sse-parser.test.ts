@@ -6,7 +6,7 @@ const bytes = (s: string) => new TextEncoder().encode(s);
 describe("SseParser", () => {
   it("parses events, skips comments and joins multi-line data", () => {
     const p = new SseParser();
-    expect(p.push(": keep-alive\n\ndata: {\"a\":1}\n\nevent: error\ndata: one\ndata: two\n\n")).toEqual([
+    expect(p.push(': keep-alive\n\ndata: {"a":1}\n\nevent: error\ndata: one\ndata: two\n\n')).toEqual([
       { event: "message", data: '{"a":1}' },
       { event: "error", data: "one\ntwo" },
     ]);

@@ -1,57 +1,33 @@
-import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { SignJWT, exportJWK, generateKeyPair } from "jose";
 import { decodePaymentRequiredHeader, decodePaymentResponseHeader } from "@x402/core/http";
-import { overrideEnv } from "@/lib/env";
 import { openDb } from "@/lib/db/client";
 import { setDb } from "@/lib/db";
-import { testDbKinds, useTestDb, type TestDb } from "@/lib/test/db";
+import { testDbKinds } from "@/lib/test/db";
 import { call } from "@/lib/test/http";
-import { resetGateway } from "@/lib/gateway/runtime";
-import { MODELS } from "@/lib/gateway/catalog";
-import { startMockModel, type MockModel } from "@/scripts/mock-model";
-import { spawnLocalnet, type SpawnedLocalnet } from "@/localnet/spawn";
-import { createTestPayer, tokenBalance, type TestPayer } from "@/lib/x402/test-payer";
+import { testRuntime } from "@/lib/test/runtime";
+import { testLocalX402 } from "@/lib/test/x402";
+import { MODELS } from "@/lib/models";
+import { createTestPayer, tokenBalance, type TestPayer } from "@/lib/test/x402-payer";
 import { POST as agent } from "@/app/agent/route";
 
 const model = MODELS[0]!;
 const body = { prompt: "hello from an agent", model: model.id, maxTokens: 32 };
-const post = (headers: Record<string, string>, b: unknown = body) => call(agent, { method: "POST", path: "/agent", body: b, origin: null, headers });
+const post = (headers: Record<string, string>, b: unknown = body) =>
+  call(agent, { method: "POST", path: "/agent", body: b, origin: null, headers });
 
-let dir: string;
-let ln: SpawnedLocalnet;
-let upstream: MockModel;
+const { ln, env: clusterAppEnv } = testLocalX402("tiers-test-");
+let jwks: string;
 let privateKey: CryptoKey;
 let otherKey: CryptoKey;
 
 beforeAll(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), "tiers-test-"));
-  ln = await spawnLocalnet({ port: 0, dataDir: path.join(dir, "localnet"), quiet: true });
-  upstream = await startMockModel();
   const kp = await generateKeyPair("EdDSA", { extractable: true });
   privateKey = kp.privateKey as CryptoKey;
   otherKey = (await generateKeyPair("EdDSA")).privateKey as CryptoKey;
   const jwk = { ...(await exportJWK(kp.publicKey)), kid: "k1", alg: "EdDSA", use: "sig" };
-  overrideEnv({
-    APP_URL: "http://localhost:3000",
-    UPSTREAM_URL: upstream.url,
-    SOLANA_CLUSTER: "localnet",
-    SOLANA_RPC_URL: ln.info.rpcUrl,
-    USDC_MINT: ln.info.usdcMint,
-    ROUTER_MINT: ln.info.routerMint,
-    TREASURY_ADDRESS: ln.info.treasury,
-    DATA_DIR: path.join(dir, "app"),
-    X402_FACILITATOR: "local",
-    INTERNAL_JWT_PUBLIC_KEYS: JSON.stringify({ keys: [jwk] }),
-  });
-});
-
-afterAll(async () => {
-  await upstream?.close();
-  await ln?.stop();
-  fs.rmSync(dir, { recursive: true, force: true });
+  jwks = JSON.stringify({ keys: [jwk] });
 });
 
 const token = (key: CryptoKey, claims: { sub?: string; ttl?: number } = {}) =>
@@ -65,30 +41,33 @@ const token = (key: CryptoKey, claims: { sub?: string; ttl?: number } = {}) =>
     .sign(key);
 
 describe.each(testDbKinds())("POST /agent: internal JWT and x402 (%s)", (kind) => {
-  let db: TestDb;
+  const { db, model: upstream } = testRuntime(kind, {
+    model: true,
+    env: () => ({ ...clusterAppEnv(), INTERNAL_JWT_PUBLIC_KEYS: jwks }),
+  });
   let payer: TestPayer;
   beforeAll(async () => {
-    db = await useTestDb(kind);
-    await resetGateway();
     payer = await createTestPayer({ rpcUrl: ln.info.rpcUrl, mints: [ln.info.usdcMint] });
-  });
-  afterAll(async () => {
-    await resetGateway();
-    setDb(undefined);
-    await db.close();
   });
 
   it("serves a first-party product with a valid JWT and records it without touching balances", async () => {
     const res = await post({ authorization: `Bearer ${await token(privateKey)}` });
     expect(res.status).toBe(200);
     expect(res.json.output).toContain("stand-in");
-    const rows = await db.query<{ product: string; auth_kind: string; account_id: string | null }>("SELECT product, auth_kind, account_id FROM usage_events WHERE auth_kind = 'jwt'");
+    const rows = await db.query<{ product: string; auth_kind: string; account_id: string | null }>(
+      "SELECT product, auth_kind, account_id FROM usage_events WHERE auth_kind = 'jwt'",
+    );
     expect(rows).toEqual([{ product: "solrouter-chat", auth_kind: "jwt", account_id: null }]);
     expect(await db.query("SELECT 1 FROM ledger_entries")).toEqual([]);
   });
 
   it("refuses bad internal tokens with 401 invalid_token", async () => {
-    for (const t of [await token(otherKey), await token(privateKey, { ttl: 3600 }), (await token(privateKey)).slice(0, -5), "a.b.c"]) {
+    for (const t of [
+      await token(otherKey),
+      await token(privateKey, { ttl: 3600 }),
+      (await token(privateKey)).slice(0, -5),
+      "a.b.c",
+    ]) {
       const res = await post({ authorization: `Bearer ${t}` });
       expect(res.status).toBe(401);
       expect(res.json.error.code).toBe("invalid_token");
@@ -101,7 +80,12 @@ describe.each(testDbKinds())("POST /agent: internal JWT and x402 (%s)", (kind) =
     expect(res.json.error.code).toBe("payment_required");
     const pr = decodePaymentRequiredHeader(res.headers.get("payment-required")!);
     expect(pr.x402Version).toBe(2);
-    expect(pr.accepts[0]).toMatchObject({ scheme: "exact", asset: ln.info.usdcMint, payTo: ln.info.treasury, amount: String(model.x402PriceMicro) });
+    expect(pr.accepts[0]).toMatchObject({
+      scheme: "exact",
+      asset: ln.info.usdcMint,
+      payTo: ln.info.treasury,
+      amount: String(model.x402PriceMicro),
+    });
   });
 
   it("serves a paid call once: treasury up by exactly the price, replay refused without a model call", async () => {
@@ -113,7 +97,9 @@ describe.each(testDbKinds())("POST /agent: internal JWT and x402 (%s)", (kind) =
     expect(paid.json.costMicro).toBe(model.x402PriceMicro);
     const receipt = decodePaymentResponseHeader(paid.headers.get("payment-response")!);
     expect(receipt.success).toBe(true);
-    expect(await tokenBalance(ln.info.rpcUrl, ln.info.treasury, ln.info.usdcMint)).toBe(before + BigInt(model.x402PriceMicro));
+    expect(await tokenBalance(ln.info.rpcUrl, ln.info.treasury, ln.info.usdcMint)).toBe(
+      before + BigInt(model.x402PriceMicro),
+    );
 
     const [usage] = await db.query<{ wallet: string; cost_micro: string }>(
       "SELECT a.wallet, u.cost_micro FROM usage_events u JOIN accounts a ON a.id = u.account_id WHERE u.auth_kind = 'x402'",
@@ -136,7 +122,9 @@ describe.each(testDbKinds())("POST /agent: internal JWT and x402 (%s)", (kind) =
       }
     }
     expect(upstream.calls()).toBe(calls);
-    expect(await tokenBalance(ln.info.rpcUrl, ln.info.treasury, ln.info.usdcMint)).toBe(before + BigInt(model.x402PriceMicro));
+    expect(await tokenBalance(ln.info.rpcUrl, ln.info.treasury, ln.info.usdcMint)).toBe(
+      before + BigInt(model.x402PriceMicro),
+    );
   });
 
   it("leaves the payer whole when the model fails", async () => {

@@ -1,12 +1,22 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { overrideEnv } from "@/lib/env";
 import { isAppError } from "@/lib/errors";
-import { splitTokens, startMockModel, type MockModel } from "@/scripts/mock-model";
-import { estimateUsage, streamChat, UpstreamStreamError, type UpstreamChatRequest, type UpstreamStreamEnd } from "./upstream-stream";
+import { splitTokens } from "@/lib/test/mock-model";
+import { testModel } from "@/lib/test/runtime";
+import {
+  estimateUsage,
+  streamChat,
+  UpstreamStreamError,
+  type UpstreamChatRequest,
+  type UpstreamStreamEnd,
+} from "./upstream-stream";
 
-const request = (content: string, max_tokens = 64): UpstreamChatRequest => ({ model: "gpt-oss:20b", messages: [{ role: "user", content }], max_tokens });
+const request = (content: string, max_tokens = 64): UpstreamChatRequest => ({
+  model: "gpt-oss:20b",
+  messages: [{ role: "user", content }],
+  max_tokens,
+});
 
 /** Drains a stream: the deltas and the end, or the error. */
 async function drain(gen: AsyncGenerator<string, UpstreamStreamEnd>) {
@@ -24,17 +34,18 @@ async function drain(gen: AsyncGenerator<string, UpstreamStreamEnd>) {
 
 /** What the stand-in answers without streaming: the reference the streamed answer must match. */
 async function whole(url: string, content: string) {
-  const res = await fetch(`${url}/v1/chat/completions`, { method: "POST", body: JSON.stringify({ model: "gpt-oss:20b", messages: [{ role: "user", content }], max_tokens: 64 }) });
-  return (await res.json()) as { choices: { message: { content: string } }[]; usage: { prompt_tokens: number; completion_tokens: number } };
+  const res = await fetch(`${url}/v1/chat/completions`, {
+    method: "POST",
+    body: JSON.stringify({ model: "gpt-oss:20b", messages: [{ role: "user", content }], max_tokens: 64 }),
+  });
+  return (await res.json()) as {
+    choices: { message: { content: string } }[];
+    usage: { prompt_tokens: number; completion_tokens: number };
+  };
 }
 
 describe("streamChat against the stand-in model server", () => {
-  let model: MockModel;
-  beforeAll(async () => {
-    model = await startMockModel();
-    overrideEnv({ UPSTREAM_URL: model.url });
-  });
-  afterAll(() => model.close());
+  const model = testModel();
 
   it("yields the answer token by token and ends with the server's usage", async () => {
     const prompt = "stream me a few words please";
@@ -43,7 +54,23 @@ describe("streamChat against the stand-in model server", () => {
     expect(error).toBeUndefined();
     expect(deltas).toEqual(splitTokens(ref.choices[0]!.message.content));
     expect(deltas.length).toBe(ref.usage.completion_tokens);
-    expect(end).toEqual({ output: ref.choices[0]!.message.content, usage: { inputTokens: ref.usage.prompt_tokens, outputTokens: ref.usage.completion_tokens }, finishReason: "stop" });
+    expect(end).toEqual({
+      output: ref.choices[0]!.message.content,
+      usage: { inputTokens: ref.usage.prompt_tokens, outputTokens: ref.usage.completion_tokens },
+      finishReason: "stop",
+    });
+  });
+
+  it("a finished stream gives its connection back: consecutive streams share one keep-alive socket", async () => {
+    // Warm the pool, then several complete streams in a row: none may open a new connection
+    // (leaving the response iterator early used to destroy the socket after every stream).
+    await drain(streamChat(request("warm the pool")));
+    const before = model.connections();
+    for (let i = 0; i < 4; i++) {
+      const { error } = await drain(streamChat(request(`stream number ${i}`)));
+      expect(error).toBeUndefined();
+    }
+    expect(model.connections()).toBe(before);
   });
 
   it("ends with usage null when the server reports none; the estimate counts what was streamed", async () => {
@@ -53,7 +80,10 @@ describe("streamChat against the stand-in model server", () => {
     expect(end).toMatchObject({ usage: null, finishReason: "stop" });
     expect(end!.output).toBe(deltas.join(""));
     // ASCII: one stand-in token is 4 characters, so the estimate equals its own count here.
-    expect(estimateUsage(req, end!.output)).toEqual({ inputTokens: Math.ceil(req.messages[0]!.content.length / 4), outputTokens: deltas.length });
+    expect(estimateUsage(req, end!.output)).toEqual({
+      inputTokens: Math.ceil(req.messages[0]!.content.length / 4),
+      outputTokens: deltas.length,
+    });
   });
 
   it("a failure before the first token is a not-started upstream_error", async () => {
@@ -87,7 +117,9 @@ describe("streamChat against the stand-in model server", () => {
     const { error } = await drain(gen);
     const closed = await model.waitForClose(seen + 1);
     expect(performance.now() - t0).toBeLessThan(500);
-    expect(closed.tokensSent).toBeLessThan(splitTokens("This is the Solrouter stand-in model. You said: a long enough answer to abort").length / 2);
+    expect(closed.tokensSent).toBeLessThan(
+      splitTokens("This is the Solrouter stand-in model. You said: a long enough answer to abort").length / 2,
+    );
     expect(error).toMatchObject({ started: true, aborted: true, output: first.value });
     expect(model.openStreams()).toBe(0);
   });
@@ -124,7 +156,14 @@ describe("streamChat against odd servers", () => {
     // CRLF line ends, comments, each event split in two writes, usage in its own chunk.
     "/odd/v1/chat/completions": (res) => {
       res.writeHead(200, { "content-type": "text/event-stream; charset=utf-8" });
-      const events = [": ping\r\n\r\n", 'data: {"choices":[{"delta":{"role":"assistant"}}]}\r\n\r\n', 'data: {"choices":[{"delta":{"content":"héllo"}}]}\r\n\r\n', 'data: {"choices":[{"delta":{"content":" world"},"finish_reason":"length"}]}\r\n\r\n', 'data: {"choices":[],"usage":{"prompt_tokens":5,"completion_tokens":2}}\r\n\r\n', "data: [DONE]\r\n\r\n"];
+      const events = [
+        ": ping\r\n\r\n",
+        'data: {"choices":[{"delta":{"role":"assistant"}}]}\r\n\r\n',
+        'data: {"choices":[{"delta":{"content":"héllo"}}]}\r\n\r\n',
+        'data: {"choices":[{"delta":{"content":" world"},"finish_reason":"length"}]}\r\n\r\n',
+        'data: {"choices":[],"usage":{"prompt_tokens":5,"completion_tokens":2}}\r\n\r\n',
+        "data: [DONE]\r\n\r\n",
+      ];
       const bytes = Buffer.from(events.join(""));
       let i = 0;
       const step = () => {
@@ -138,7 +177,12 @@ describe("streamChat against odd servers", () => {
     // Ignores stream: true and answers one JSON completion.
     "/json/v1/chat/completions": (res) => {
       res.writeHead(200, { "content-type": "application/json" });
-      res.end(JSON.stringify({ choices: [{ message: { content: "whole" }, finish_reason: "stop" }], usage: { prompt_tokens: 1, completion_tokens: 1 } }));
+      res.end(
+        JSON.stringify({
+          choices: [{ message: { content: "whole" }, finish_reason: "stop" }],
+          usage: { prompt_tokens: 1, completion_tokens: 1 },
+        }),
+      );
     },
     // Ends without [DONE].
     "/short/v1/chat/completions": (res) => {

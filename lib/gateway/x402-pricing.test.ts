@@ -1,34 +1,31 @@
-import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import bs58 from "bs58";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { Connection, Keypair, PublicKey } from "@solana/web3.js";
 import { getAssociatedTokenAddressSync, getOrCreateAssociatedTokenAccount, transferChecked } from "@solana/spl-token";
 import { decodePaymentRequiredHeader } from "@x402/core/http";
-import { overrideEnv } from "@/lib/env";
-import { setDb } from "@/lib/db";
-import { testDbKinds, useTestDb, type TestDb } from "@/lib/test/db";
+import { testDbKinds } from "@/lib/test/db";
 import { call } from "@/lib/test/http";
+import { testRuntime } from "@/lib/test/runtime";
+import { testLocalX402 } from "@/lib/test/x402";
 import { signedInAccount } from "@/lib/test/session";
 import { postLedgerEntry } from "@/lib/billing/ledger";
 import { generateApiKey } from "@/lib/keys/format";
-import { resetKeyCache } from "@/lib/keys/resolve";
-import { resetGateway } from "@/lib/gateway/runtime";
-import { MODELS } from "@/lib/gateway/catalog";
+import { MODELS } from "@/lib/models";
 import { recoverX402Payments } from "@/lib/x402/settling";
-import { startMockModel, type MockModel } from "@/scripts/mock-model";
-import { spawnLocalnet, type SpawnedLocalnet } from "@/localnet/spawn";
-import { createTestPayer, tokenBalance, type TestPayer } from "@/lib/x402/test-payer";
+import { createTestPayer, tokenBalance, type TestPayer } from "@/lib/test/x402-payer";
 import { POST as agent } from "@/app/agent/route";
 
 const model = MODELS[0]!;
-const post = (headers: Record<string, string>, b: unknown) => call(agent, { method: "POST", path: "/agent", body: b, origin: null, headers });
+const post = (headers: Record<string, string>, b: unknown) =>
+  call(agent, { method: "POST", path: "/agent", body: b, origin: null, headers });
 
 // Computed from the catalogue, not by the gateway: bytes + 32 template tokens at the input
 // price, maxTokens at the output price, rounded up; never below the x402 minimum.
 function expectedPrice(prompt: string, maxTokens: number): bigint {
-  const scaled = BigInt(Buffer.byteLength(prompt) + 32) * BigInt(model.inputPriceMicroPerMTok) + BigInt(maxTokens) * BigInt(model.outputPriceMicroPerMTok);
+  const scaled =
+    BigInt(Buffer.byteLength(prompt) + 32) * BigInt(model.inputPriceMicroPerMTok) +
+    BigInt(maxTokens) * BigInt(model.outputPriceMicroPerMTok);
   const p = (scaled + 999_999n) / 1_000_000n;
   return p > BigInt(model.x402PriceMicro) ? p : BigInt(model.x402PriceMicro);
 }
@@ -38,50 +35,21 @@ const large = { prompt: "é".repeat(50_000), model: model.id, maxTokens: 2_000 }
 // One byte over the context with the default 1024 output tokens.
 const overContext = { prompt: "a".repeat(model.contextLength - 32 - 1024 + 1), model: model.id };
 
-let dir: string;
-let ln: SpawnedLocalnet;
-let upstream: MockModel;
-
-beforeAll(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), "x402-pricing-test-"));
-  ln = await spawnLocalnet({ port: 0, dataDir: path.join(dir, "localnet"), quiet: true });
-  upstream = await startMockModel();
-  overrideEnv({
-    APP_URL: "http://localhost:3000",
-    UPSTREAM_URL: upstream.url,
-    SOLANA_CLUSTER: "localnet",
-    SOLANA_RPC_URL: ln.info.rpcUrl,
-    USDC_MINT: ln.info.usdcMint,
-    ROUTER_MINT: ln.info.routerMint,
-    TREASURY_ADDRESS: ln.info.treasury,
-    DATA_DIR: path.join(dir, "app"),
-    X402_FACILITATOR: "local",
-  });
-});
-
-afterAll(async () => {
-  await upstream?.close();
-  await ln?.stop();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+const { ln, env: clusterAppEnv } = testLocalX402("x402-pricing-test-");
 
 describe.each(testDbKinds())("x402 prices per request, context limits, settle order (%s)", (kind) => {
-  let db: TestDb;
+  const { db, model: upstream } = testRuntime(kind, {
+    model: true,
+    env: clusterAppEnv,
+  });
   let payer: TestPayer;
   const usdc = () => ln.info.usdcMint;
   const treasuryBalance = () => tokenBalance(ln.info.rpcUrl, ln.info.treasury, usdc());
-  const count = async (sql: string, params: unknown[] = []) => (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${sql}`, params))[0]!.n;
+  const count = async (sql: string, params: unknown[] = []) =>
+    (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${sql}`, params))[0]!.n;
 
   beforeAll(async () => {
-    db = await useTestDb(kind);
-    resetKeyCache();
-    await resetGateway();
     payer = await createTestPayer({ rpcUrl: ln.info.rpcUrl, mints: [usdc()] });
-  });
-  afterAll(async () => {
-    await resetGateway();
-    setDb(undefined);
-    await db.close();
   });
 
   it("charges a large prompt by x402 exactly what the key tier would reserve for it", async () => {
@@ -97,20 +65,32 @@ describe.each(testDbKinds())("x402 prices per request, context limits, settle or
     expect(paid.status).toBe(200);
     expect(BigInt(paid.json.costMicro)).toBe(price);
     expect(await treasuryBalance()).toBe(before + price);
-    const rows = await db.query<{ cost_micro: string; status: number }>("SELECT u.cost_micro::text AS cost_micro, u.status FROM usage_events u JOIN x402_payments p ON p.usage_id = u.id WHERE p.status = 'settled'");
+    const rows = await db.query<{ cost_micro: string; status: number }>(
+      "SELECT u.cost_micro::text AS cost_micro, u.status FROM usage_events u JOIN x402_payments p ON p.usage_id = u.id WHERE p.status = 'settled'",
+    );
     expect(rows).toEqual([{ cost_micro: price.toString(), status: 200 }]);
     // A small body still costs the catalogue's minimum.
     const small = await post({}, { prompt: "hi", model: model.id, maxTokens: 16 });
-    expect(decodePaymentRequiredHeader(small.headers.get("payment-required")!).accepts[0]!.amount).toBe(String(model.x402PriceMicro));
+    expect(decodePaymentRequiredHeader(small.headers.get("payment-required")!).accepts[0]!.amount).toBe(
+      String(model.x402PriceMicro),
+    );
   });
 
   it("refuses the old flat price for a large body, without running the model or moving money", async () => {
     const flat = await post({}, undefined);
-    expect(decodePaymentRequiredHeader(flat.headers.get("payment-required")!).accepts[0]!.amount).toBe(String(model.x402PriceMicro));
+    expect(decodePaymentRequiredHeader(flat.headers.get("payment-required")!).accepts[0]!.amount).toBe(
+      String(model.x402PriceMicro),
+    );
     // Without a body the 402 states the minimum and how the price scales.
-    expect(flat.json.error.message).toMatch(/from 0\.001000 USDC.*prompt's UTF-8 bytes.*at least the model's x402PriceMicro.*Send the request's JSON body/);
+    expect(flat.json.error.message).toMatch(
+      /from 0\.001000 USDC.*prompt's UTF-8 bytes.*at least the model's x402PriceMicro.*Send the request's JSON body/,
+    );
     const header = await payer.pay(flat.headers.get("payment-required")!);
-    const [calls, before, payerBefore] = [upstream.calls(), await treasuryBalance(), await tokenBalance(ln.info.rpcUrl, payer.address, usdc())];
+    const [calls, before, payerBefore] = [
+      upstream.calls(),
+      await treasuryBalance(),
+      await tokenBalance(ln.info.rpcUrl, payer.address, usdc()),
+    ];
     const res = await post({ "payment-signature": header }, large);
     expect(res.status).toBe(402);
     expect(res.json.error.code).toBe("payment_invalid");
@@ -137,13 +117,25 @@ describe.each(testDbKinds())("x402 prices per request, context limits, settle or
 
     const { accountId } = await signedInAccount();
     const k = generateApiKey();
-    await db.query("INSERT INTO api_keys (account_id, name, key_hash, start) VALUES ($1, 'ctx', $2, $3)", [accountId, k.hash, k.start]);
-    await postLedgerEntry({ accountId, amountMicro: 10_000_000n, kind: "adjustment", reference: `test:${crypto.randomUUID()}` });
+    await db.query("INSERT INTO api_keys (account_id, name, key_hash, start) VALUES ($1, 'ctx', $2, $3)", [
+      accountId,
+      k.hash,
+      k.start,
+    ]);
+    await postLedgerEntry({
+      accountId,
+      amountMicro: 10_000_000n,
+      kind: "adjustment",
+      reference: `test:${crypto.randomUUID()}`,
+    });
     const keyed = await post({ authorization: `Bearer ${k.secret}` }, overContext);
     expect(keyed.status).toBe(400);
     expect(keyed.json.error.code).toBe("context_length_exceeded");
     // One byte less fits (and is served).
-    const fits = await post({ authorization: `Bearer ${k.secret}` }, { ...overContext, prompt: overContext.prompt.slice(1) });
+    const fits = await post(
+      { authorization: `Bearer ${k.secret}` },
+      { ...overContext, prompt: overContext.prompt.slice(1) },
+    );
     expect(fits.status).toBe(200);
     expect(upstream.calls()).toBe(calls + 1);
     const [acct] = await db.query<{ held_micro: string }>("SELECT held_micro FROM accounts WHERE id = $1", [accountId]);
@@ -163,7 +155,16 @@ describe.each(testDbKinds())("x402 prices per request, context limits, settle or
     const conn = new Connection(ln.info.rpcUrl, "confirmed");
     const mint = new PublicKey(usdc());
     const sink = await getOrCreateAssociatedTokenAccount(conn, drainer.keypair, mint, Keypair.generate().publicKey);
-    await transferChecked(conn, drainer.keypair, getAssociatedTokenAddressSync(mint, drainer.keypair.publicKey), mint, sink.address, drainer.keypair, price, 6);
+    await transferChecked(
+      conn,
+      drainer.keypair,
+      getAssociatedTokenAddressSync(mint, drainer.keypair.publicKey),
+      mint,
+      sink.address,
+      drainer.keypair,
+      price,
+      6,
+    );
     const res = await pending;
     expect(res.status).toBe(402);
     expect(res.json.error.code).toBe("payment_invalid");
@@ -179,8 +180,12 @@ describe.each(testDbKinds())("x402 prices per request, context limits, settle or
     const body = { prompt: "record me first", model: model.id, maxTokens: 16 };
     const header = await payer.pay((await post({}, body)).headers.get("payment-required")!);
     const [before, payerBefore] = [await treasuryBalance(), await tokenBalance(ln.info.rpcUrl, payer.address, usdc())];
-    await db.query(`CREATE FUNCTION refuse_x402_usage() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'disk full'; END $$`);
-    await db.query(`CREATE TRIGGER refuse_x402_usage BEFORE INSERT ON usage_events FOR EACH ROW WHEN (NEW.auth_kind = 'x402') EXECUTE FUNCTION refuse_x402_usage()`);
+    await db.query(
+      `CREATE FUNCTION refuse_x402_usage() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'disk full'; END $$`,
+    );
+    await db.query(
+      `CREATE TRIGGER refuse_x402_usage BEFORE INSERT ON usage_events FOR EACH ROW WHEN (NEW.auth_kind = 'x402') EXECUTE FUNCTION refuse_x402_usage()`,
+    );
     try {
       const res = await post({ "payment-signature": header }, body);
       expect(res.status).toBe(503);
@@ -192,12 +197,18 @@ describe.each(testDbKinds())("x402 prices per request, context limits, settle or
     await new Promise((r) => setTimeout(r, 1000));
     expect(await treasuryBalance()).toBe(before);
     expect(await tokenBalance(ln.info.rpcUrl, payer.address, usdc())).toBe(payerBefore);
-    expect(await db.query("SELECT status FROM x402_payments WHERE payer = $1 ORDER BY id DESC LIMIT 1", [payer.address])).toEqual([{ status: "failed" }]);
+    expect(
+      await db.query("SELECT status FROM x402_payments WHERE payer = $1 ORDER BY id DESC LIMIT 1", [payer.address]),
+    ).toEqual([{ status: "failed" }]);
   });
 
   it("recovery finishes or undoes what a dead process left, from the chain's word", async () => {
-    const [landed] = await db.query<{ transaction: string }>("SELECT transaction FROM x402_payments WHERE status = 'settled' LIMIT 1");
-    const [acct] = await db.query<{ id: string }>("INSERT INTO accounts (wallet) VALUES ($1) RETURNING id", [bs58.encode(Keypair.generate().publicKey.toBytes())]);
+    const [landed] = await db.query<{ transaction: string }>(
+      "SELECT transaction FROM x402_payments WHERE status = 'settled' LIMIT 1",
+    );
+    const [acct] = await db.query<{ id: string }>("INSERT INTO accounts (wallet) VALUES ($1) RETURNING id", [
+      bs58.encode(Keypair.generate().publicKey.toBytes()),
+    ]);
     const add = async (hash: string, status: string, transaction: string | null) => {
       const [u] = await db.query<{ id: string }>(
         "INSERT INTO usage_events (account_id, auth_kind, model, input_tokens, output_tokens, cost_micro, latency_ms, status, request_id) VALUES ($1, 'x402', $2, 1, 1, 1000, 1, 200, $3) RETURNING id",

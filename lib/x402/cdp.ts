@@ -20,7 +20,12 @@ async function importCdpSecret(secret: string): Promise<Signing> {
   }
   const raw = Buffer.from(secret, "base64");
   if (raw.length !== 64) throw new Error("CDP_API_KEY_SECRET must be a PEM EC key or a base64 64-byte Ed25519 key");
-  const jwk = { kty: "OKP", crv: "Ed25519", d: raw.subarray(0, 32).toString("base64url"), x: raw.subarray(32).toString("base64url") };
+  const jwk = {
+    kty: "OKP",
+    crv: "Ed25519",
+    d: raw.subarray(0, 32).toString("base64url"),
+    x: raw.subarray(32).toString("base64url"),
+  };
   return { alg: "EdDSA", key: (await importJWK(jwk, "EdDSA")) as CryptoKey };
 }
 

@@ -1,12 +1,20 @@
 import "server-only";
 import { x402Facilitator } from "@x402/core/facilitator";
 import { HTTPFacilitatorClient, type FacilitatorClient } from "@x402/core/server";
-import type { Network, PaymentPayload, PaymentRequirements, SettleResponse, SupportedResponse, VerifyResponse } from "@x402/core/types";
+import type {
+  Network,
+  PaymentPayload,
+  PaymentRequirements,
+  SettleResponse,
+  SupportedResponse,
+  VerifyResponse,
+} from "@x402/core/types";
 import { SOLANA_DEVNET_CAIP2, SOLANA_MAINNET_CAIP2, toFacilitatorSvmSigner } from "@x402/svm";
 import { ExactSvmScheme } from "@x402/svm/exact/facilitator";
 import { env } from "@/lib/env";
 import { AppError, isAppError } from "@/lib/errors";
 import { logger } from "@/lib/log";
+import { peekPart, setPart } from "@/lib/runtime";
 import { cdpFacilitatorConfig } from "./cdp";
 import { loadFeePayer } from "./fee-payer";
 
@@ -70,12 +78,19 @@ async function build(): Promise<Facilitator> {
     client =
       kind === "local"
         ? await localClient(network)
-        : new HTTPFacilitatorClient(kind === "cdp" ? cdpFacilitatorConfig(e.CDP_API_KEY_ID!, e.CDP_API_KEY_SECRET!) : { url: setting, timeoutMs: 30_000 });
+        : new HTTPFacilitatorClient(
+            kind === "cdp"
+              ? cdpFacilitatorConfig(e.CDP_API_KEY_ID!, e.CDP_API_KEY_SECRET!)
+              : { url: setting, timeoutMs: 30_000 },
+          );
     supported = await client.getSupported();
   } catch (err) {
     if (isAppError(err)) throw err;
     logger().error({ err, facilitator: kind }, "x402 facilitator failed to start");
-    throw new AppError("unavailable", "The x402 payment service is unreachable right now. Try again shortly or use an API key.");
+    throw new AppError(
+      "unavailable",
+      "The x402 payment service is unreachable right now. Try again shortly or use an API key.",
+    );
   }
   const ours = supported.kinds.find((k) => k.x402Version === 2 && k.scheme === "exact" && k.network === network);
   const feePayer = ours?.extra?.feePayer;
@@ -89,23 +104,27 @@ async function build(): Promise<Facilitator> {
   return { kind, client, network, feePayer, feePayers: [...new Set([feePayer, ...signers])] };
 }
 
-const KEY = Symbol.for("solrouter.x402-facilitator");
-type Holder = { [KEY]?: { config: string; facilitator: Promise<Facilitator> } };
-
 /** One facilitator per process and configuration; a failed start is retried on the next call. */
 export function getFacilitator(): Promise<Facilitator> {
   const e = env();
   // A hosted facilitator may rotate its fee payers: re-read its /supported every 10 minutes.
   const epoch = e.X402_FACILITATOR === "local" ? 0 : Math.floor(Date.now() / 600_000);
-  const config = JSON.stringify([e.X402_FACILITATOR, e.SOLANA_CLUSTER, e.rpcUrl, e.X402_FEE_PAYER_SECRET ?? "", e.DATA_DIR, e.CDP_API_KEY_ID ?? "", epoch]);
-  const g = globalThis as Holder;
-  if (g[KEY]?.config !== config) {
-    const facilitator = build();
-    const entry = { config, facilitator };
-    facilitator.catch(() => {
-      if (g[KEY] === entry) delete g[KEY];
-    });
-    g[KEY] = entry;
-  }
-  return g[KEY]!.facilitator;
+  const config = JSON.stringify([
+    e.X402_FACILITATOR,
+    e.SOLANA_CLUSTER,
+    e.rpcUrl,
+    e.X402_FEE_PAYER_SECRET ?? "",
+    e.DATA_DIR,
+    e.CDP_API_KEY_ID ?? "",
+    epoch,
+  ]);
+  const current = peekPart("facilitator");
+  if (current?.config === config) return current.facilitator;
+  const facilitator = build();
+  const entry = { config, facilitator };
+  facilitator.catch(() => {
+    if (peekPart("facilitator") === entry) setPart("facilitator", undefined);
+  });
+  setPart("facilitator", entry);
+  return facilitator;
 }

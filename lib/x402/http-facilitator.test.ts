@@ -17,7 +17,7 @@ import { spawnLocalnet, type SpawnedLocalnet } from "@/localnet/spawn";
 import { cdpFacilitatorConfig } from "./cdp";
 import { paymentRequired } from "./requirements";
 import { settlePayment, verifyPaymentHeader } from "./verify";
-import { createTestPayer, localRpc, tokenBalance } from "./test-payer";
+import { createTestPayer, localRpc, tokenBalance } from "@/lib/test/x402-payer";
 
 // X402_FACILITATOR=<url>: the same flow through @x402/core's HTTP client, against a facilitator
 // served over HTTP (the library's own, on its own fee payer), as a hosted one would be.
@@ -32,7 +32,10 @@ async function startFacilitatorServer(rpcUrl: string) {
   const kp = nacl.sign.keyPair();
   const signer = await createKeyPairSignerFromBytes(kp.secretKey);
   await localRpc(rpcUrl, "requestAirdrop", [signer.address, 2_000_000_000]);
-  const fac = new x402Facilitator().register(SOLANA_DEVNET_CAIP2, new ExactSvmScheme(toFacilitatorSvmSigner(signer, { defaultRpcUrl: rpcUrl })));
+  const fac = new x402Facilitator().register(
+    SOLANA_DEVNET_CAIP2,
+    new ExactSvmScheme(toFacilitatorSvmSigner(signer, { defaultRpcUrl: rpcUrl })),
+  );
   server = http.createServer((req, res) => {
     let body = "";
     req.on("data", (c) => (body += c));
@@ -108,7 +111,9 @@ describe("CDP facilitator auth", () => {
     const ec = generateKeyPairSync("ec", { namedCurve: "P-256" });
     const ed = generateKeyPairSync("ed25519");
     const edJwk = ed.privateKey.export({ format: "jwk" });
-    const edSecret = Buffer.concat([Buffer.from(edJwk.d!, "base64url"), Buffer.from(edJwk.x!, "base64url")]).toString("base64");
+    const edSecret = Buffer.concat([Buffer.from(edJwk.d!, "base64url"), Buffer.from(edJwk.x!, "base64url")]).toString(
+      "base64",
+    );
     const cases = [
       { secret: ec.privateKey.export({ type: "sec1", format: "pem" }).toString(), pub: ec.publicKey, alg: "ES256" },
       { secret: edSecret, pub: ed.publicKey, alg: "EdDSA" },
@@ -117,7 +122,11 @@ describe("CDP facilitator auth", () => {
       const config = cdpFacilitatorConfig("organizations/o/apiKeys/k", c.secret);
       expect(config.url).toBe("https://api.cdp.coinbase.com/platform/v2/x402");
       const headers = await config.createAuthHeaders!();
-      for (const [endpoint, method] of [["verify", "POST"], ["settle", "POST"], ["supported", "GET"]] as const) {
+      for (const [endpoint, method] of [
+        ["verify", "POST"],
+        ["settle", "POST"],
+        ["supported", "GET"],
+      ] as const) {
         const jwt = headers[endpoint]!.Authorization!.replace(/^Bearer /, "");
         expect(decodeProtectedHeader(jwt)).toMatchObject({ alg: c.alg, kid: "organizations/o/apiKeys/k", typ: "JWT" });
         const key = await importJWK(c.pub.export({ format: "jwk" }) as never, c.alg);

@@ -4,7 +4,6 @@ import type { PaymentRequired, PaymentRequirements } from "@x402/core/types";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { getFacilitator } from "./facilitator";
-import { bazaarExtension } from "./schema";
 
 // How long the payer should give us to answer. Not enforced for Solana `exact` payments (the
 // transaction's blockhash, ~60–90 s, is the real deadline); x402 clients read it as a hint.
@@ -52,6 +51,7 @@ export async function paymentRequired(
   resourceUrl: string,
   description = "One call to a Solrouter LLM, paid in USDC",
   error = "Payment required",
+  extensions: (network: string) => Promise<Record<string, unknown>> | Record<string, unknown> = () => ({}),
 ): Promise<{ headerValue: string; paymentRequired: PaymentRequired }> {
   const requirement = await paymentRequirement(modelPriceMicro);
   const paymentRequired: PaymentRequired = {
@@ -59,7 +59,7 @@ export async function paymentRequired(
     error,
     resource: { url: resourceUrl, description, mimeType: "application/json", serviceName: "Solrouter" },
     accepts: [requirement],
-    extensions: bazaarExtension(),
+    extensions: await extensions(requirement.network),
   };
   return { headerValue: encodePaymentRequiredHeader(paymentRequired), paymentRequired };
 }

@@ -1,6 +1,9 @@
 import "server-only";
 import { getDb, type DbHandle, type Queryable } from "@/lib/db";
-import { ensureAccount } from "@/lib/billing/ledger";
+import { ensureAccount } from "@/lib/billing/accounts-store";
+import { insertX402Usage, markUsageUnpaid } from "@/lib/usage/store";
+import type { CallMeasures } from "@/lib/usage/call-measures";
+import { failOpenPayment, markPaymentSettling, markSettlingSettled, stalePayments } from "./payments";
 import { env } from "@/lib/env";
 import { logger } from "@/lib/log";
 
@@ -9,13 +12,10 @@ import { logger } from "@/lib/log";
 // broadcast; a settlement that fails is undone in one transaction; recovery finishes or undoes
 // what a dead process left behind.
 
-export interface PaidUsage {
+export interface PaidUsage extends CallMeasures {
+  /** The usage event id the gateway drew for the call (its completion id). */
+  id: bigint;
   payer: string;
-  model: string;
-  inputTokens: number;
-  outputTokens: number;
-  costMicro: bigint;
-  latencyMs: number;
   requestId: string;
   at: Date;
 }
@@ -24,18 +24,11 @@ export interface PaidUsage {
 export async function recordPaidUsage(db: DbHandle, messageHash: string, u: PaidUsage): Promise<bigint> {
   return db.transaction(async (tx) => {
     const accountId = await ensureAccount(tx, u.payer);
-    const [ev] = await tx.query<{ id: string }>(
-      `INSERT INTO usage_events (account_id, key_id, auth_kind, product, model, input_tokens, output_tokens, cost_micro, latency_ms, status, request_id, created_at)
-       VALUES ($1, NULL, 'x402', NULL, $2, $3, $4, $5, $6, 200, $7, $8) RETURNING id`,
-      [accountId, u.model, u.inputTokens, u.outputTokens, u.costMicro.toString(), u.latencyMs, u.requestId, u.at.toISOString()],
-    );
-    const moved = await tx.query(
-      "UPDATE x402_payments SET status = 'settling', usage_id = $2 WHERE message_hash = $1 AND status = 'accepted' RETURNING 1",
-      [messageHash, ev!.id],
-    );
+    const usageId = await insertX402Usage(tx, { ...u, accountId });
+    const moved = await markPaymentSettling(tx, messageHash, usageId);
     // Recovery already gave this payment up: roll the usage row back, settle nothing.
-    if (!moved.length) throw new Error("x402 payment is no longer accepted");
-    return BigInt(ev!.id);
+    if (!moved) throw new Error("x402 payment is no longer accepted");
+    return usageId;
   });
 }
 
@@ -45,13 +38,8 @@ export async function recordPaidUsage(db: DbHandle, messageHash: string, u: Paid
  */
 export async function failPaidCall(db: DbHandle, messageHash: string, transaction?: string | null): Promise<void> {
   await db.transaction(async (tx) => {
-    const rows = await tx.query<{ usage_id: string | null }>(
-      `UPDATE x402_payments SET status = 'failed', transaction = COALESCE($2, transaction)
-        WHERE message_hash = $1 AND status IN ('accepted', 'settling') RETURNING usage_id`,
-      [messageHash, transaction || null],
-    );
-    const usageId = rows[0]?.usage_id;
-    if (usageId) await tx.query("UPDATE usage_events SET cost_micro = 0, status = 402 WHERE id = $1", [usageId]);
+    const failed = await failOpenPayment(tx, messageHash, transaction);
+    if (failed?.usageId) await markUsageUnpaid(tx, failed.usageId);
   });
 }
 
@@ -62,7 +50,12 @@ export async function signatureState(signature: string, rpcUrl = env().rpcUrl): 
   const res = await fetch(rpcUrl, {
     method: "POST",
     headers: { "content-type": "application/json" },
-    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "getSignatureStatuses", params: [[signature], { searchTransactionHistory: true }] }),
+    body: JSON.stringify({
+      jsonrpc: "2.0",
+      id: 1,
+      method: "getSignatureStatuses",
+      params: [[signature], { searchTransactionHistory: true }],
+    }),
     signal: AbortSignal.timeout(10_000),
   });
   const body = (await res.json()) as { result?: { value: ({ err: unknown; confirmationStatus?: string } | null)[] } };
@@ -88,27 +81,23 @@ export async function recoverX402Payments(
 ): Promise<{ settled: number; failed: number; undecided: string[] }> {
   const db = await getDb();
   const state = opts.state ?? ((sig: string) => signatureState(sig));
-  const rows = await db.query<{ message_hash: string; status: string; transaction: string | null }>(
-    `SELECT message_hash, status, transaction FROM x402_payments
-      WHERE status IN ('accepted', 'settling') AND created_at < now() - make_interval(secs => $1) ORDER BY id LIMIT 500`,
-    [(opts.olderThanMs ?? X402_RECOVER_AFTER_MS) / 1000],
-  );
+  const rows = await stalePayments(db, (opts.olderThanMs ?? X402_RECOVER_AFTER_MS) / 1000);
   const out = { settled: 0, failed: 0, undecided: [] as string[] };
   for (const r of rows) {
     if (r.status === "accepted") {
-      await failPaidCall(db, r.message_hash);
+      await failPaidCall(db, r.messageHash);
       out.failed++;
     } else if (!r.transaction) {
-      out.undecided.push(r.message_hash);
+      out.undecided.push(r.messageHash);
     } else {
       const s = await state(r.transaction);
       if (s === "landed") {
-        await db.query("UPDATE x402_payments SET status = 'settled', settled_at = now() WHERE message_hash = $1 AND status = 'settling'", [r.message_hash]);
+        await markSettlingSettled(db, r.messageHash);
         out.settled++;
       } else if (s === "failed") {
-        await failPaidCall(db, r.message_hash);
+        await failPaidCall(db, r.messageHash);
         out.failed++;
-      } else out.undecided.push(r.message_hash);
+      } else out.undecided.push(r.messageHash);
     }
   }
   if (out.undecided.length) logger().warn({ undecided: out.undecided }, "x402 payments left settling need an operator");

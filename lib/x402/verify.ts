@@ -2,7 +2,14 @@ import "server-only";
 import { getBase64Encoder, getTransactionDecoder } from "@solana/kit";
 import { encodePaymentResponseHeader } from "@x402/core/http";
 import { isPaymentPayloadV2 } from "@x402/core/schemas";
-import { SettleError, VerifyError, type PaymentPayload, type PaymentRequirements, type SettleResponse, type VerifyResponse } from "@x402/core/types";
+import {
+  SettleError,
+  VerifyError,
+  type PaymentPayload,
+  type PaymentRequirements,
+  type SettleResponse,
+  type VerifyResponse,
+} from "@x402/core/types";
 import { transactionMessageHash } from "@x402/svm";
 import { AppError } from "@/lib/errors";
 import { logger } from "@/lib/log";
@@ -93,7 +100,11 @@ function refused(reason: string | undefined, fallback: string): AppError {
  * Throws AppError payment_invalid for anything the client got wrong (never a 5xx for garbage),
  * unavailable when a hosted facilitator cannot be reached.
  */
-export async function verifyPaymentHeader(headerValue: string, expectedPriceMicro: number | bigint, resourceUrl: string): Promise<VerifiedPayment> {
+export async function verifyPaymentHeader(
+  headerValue: string,
+  expectedPriceMicro: number | bigint,
+  resourceUrl: string,
+): Promise<VerifiedPayment> {
   const payload = decodeHeader(headerValue);
   const f = await getFacilitator();
   const ours = await paymentRequirement(expectedPriceMicro);
@@ -107,7 +118,8 @@ export async function verifyPaymentHeader(headerValue: string, expectedPriceMicr
   }
   // A hosted facilitator may advertise several fee payers; any of its own is fine.
   const feePayer = accepted.extra?.feePayer;
-  if (typeof feePayer !== "string" || !f.feePayers.includes(feePayer)) throw invalid("The payment names a fee payer we do not use.");
+  if (typeof feePayer !== "string" || !f.feePayers.includes(feePayer))
+    throw invalid("The payment names a fee payer we do not use.");
   const requirements: PaymentRequirements = { ...ours, extra: { ...ours.extra, feePayer } };
   const messageHash = messageHashOf(payload);
 
@@ -117,12 +129,21 @@ export async function verifyPaymentHeader(headerValue: string, expectedPriceMicr
   } catch (err) {
     if (err instanceof VerifyError) throw refused(err.invalidReason, "The payment was refused");
     logger().warn({ err, facilitator: f.kind }, "x402 verify failed");
-    if (f.kind !== "local") throw new AppError("unavailable", "The x402 payment service is unreachable right now. Try again shortly.");
+    if (f.kind !== "local")
+      throw new AppError("unavailable", "The x402 payment service is unreachable right now. Try again shortly.");
     throw invalid("The payment could not be verified.");
   }
   if (!result.isValid) throw refused(result.invalidReason, "The payment was refused");
   if (!result.payer) throw invalid("The payment does not name a payer.");
-  return { payer: result.payer, messageHash, amount: BigInt(requirements.amount), network: requirements.network, payload, requirements, resourceUrl };
+  return {
+    payer: result.payer,
+    messageHash,
+    amount: BigInt(requirements.amount),
+    network: requirements.network,
+    payload,
+    requirements,
+    resourceUrl,
+  };
 }
 
 /**
@@ -136,9 +157,20 @@ export async function settlePayment(verified: VerifiedPayment): Promise<SettledP
     try {
       return await f.client.settle(verified.payload, verified.requirements);
     } catch (err) {
-      if (err instanceof SettleError) return { success: false, errorReason: err.errorReason, transaction: err.transaction ?? "", network: verified.requirements.network };
+      if (err instanceof SettleError)
+        return {
+          success: false,
+          errorReason: err.errorReason,
+          transaction: err.transaction ?? "",
+          network: verified.requirements.network,
+        };
       logger().warn({ err, facilitator: f.kind }, "x402 settle failed");
-      return { success: false, errorReason: "facilitator_unreachable", transaction: "", network: verified.requirements.network };
+      return {
+        success: false,
+        errorReason: "facilitator_unreachable",
+        transaction: "",
+        network: verified.requirements.network,
+      };
     }
   };
   let res = await attempt();
@@ -156,5 +188,10 @@ export async function settlePayment(verified: VerifiedPayment): Promise<SettledP
     network: res.network ?? verified.requirements.network,
     payer: res.payer || verified.payer,
   };
-  return { headerValue: encodePaymentResponseHeader(response), transaction: res.transaction, payer: response.payer!, confirmed: !pending };
+  return {
+    headerValue: encodePaymentResponseHeader(response),
+    transaction: res.transaction,
+    payer: response.payer!,
+    confirmed: !pending,
+  };
 }

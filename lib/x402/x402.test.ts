@@ -3,11 +3,16 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Connection, Keypair, PublicKey } from "@solana/web3.js";
 import { getAssociatedTokenAddressSync, getOrCreateAssociatedTokenAccount, transferChecked } from "@solana/spl-token";
-import { decodePaymentRequiredHeader, decodePaymentResponseHeader, encodePaymentSignatureHeader } from "@x402/core/http";
+import {
+  decodePaymentRequiredHeader,
+  decodePaymentResponseHeader,
+  encodePaymentSignatureHeader,
+} from "@x402/core/http";
 import type { PaymentRequired } from "@x402/core/types";
 import { AppError } from "@/lib/errors";
-import { MODELS } from "@/lib/gateway/catalog";
-import { closeTestDb, testDbKinds, useTestDb, type TestDb } from "@/lib/test/db";
+import { MODELS } from "@/lib/models";
+import { testDbKinds } from "@/lib/test/db";
+import { testRuntime } from "@/lib/test/runtime";
 import { call } from "@/lib/test/http";
 import { startLocalX402, stopLocalX402, type LocalX402 } from "@/lib/test/x402";
 import { GET as wellKnown } from "@/app/.well-known/x402/route";
@@ -16,7 +21,7 @@ import { getFacilitator } from "./facilitator";
 import { findPayment, markPaymentFailed, markPaymentSettled, recordAcceptedPayment } from "./payments";
 import { paymentRequired } from "./requirements";
 import { settlePayment, verifyPaymentHeader } from "./verify";
-import { createTestPayer, localRpc, tokenBalance, type TestPayer } from "./test-payer";
+import { createTestPayer, localRpc, tokenBalance, type TestPayer } from "@/lib/test/x402-payer";
 
 const RESOURCE = "http://localhost:3000/agent";
 const PRICE = MODELS[0]!.x402PriceMicro;
@@ -26,14 +31,20 @@ let usdc: string;
 let treasury: string;
 
 async function invalidCode(p: Promise<unknown>): Promise<string> {
-  const err = await p.then(() => null, (e: unknown) => e);
+  const err = await p.then(
+    () => null,
+    (e: unknown) => e,
+  );
   if (!(err instanceof AppError)) throw new Error(`expected AppError, got ${err === null ? "success" : String(err)}`);
   expect(err.code).toBe("payment_invalid");
   return err.message;
 }
 
 const challenge = async (price = PRICE) => (await paymentRequired(price, RESOURCE)).paymentRequired;
-const withRequirement = (pr: PaymentRequired, change: Record<string, unknown>): PaymentRequired => ({ ...pr, accepts: [{ ...pr.accepts[0]!, ...change }] });
+const withRequirement = (pr: PaymentRequired, change: Record<string, unknown>): PaymentRequired => ({
+  ...pr,
+  accepts: [{ ...pr.accepts[0]!, ...change }],
+});
 
 beforeAll(async () => {
   stack = await startLocalX402("x402-test-");
@@ -64,46 +75,58 @@ describe("x402 requirements and discovery", () => {
     expect(fs.existsSync(file)).toBe(true);
     expect((fs.statSync(file).mode & 0o077) === 0).toBe(true);
     expect((await localRpc<{ value: number }>(rpcUrl, "getBalance", [feePayer])).value).toBeGreaterThanOrEqual(1e9);
-    expect((decoded.extensions as any).bazaar.schema.properties.input.properties.body.properties.model.enum).toEqual(MODELS.map((m) => m.id));
+    // Extensions (bazaar discovery, sign-in-with-x) are the route's to add: lib/gateway/siwx.test.ts, x402-pricing.test.ts.
+    expect(decoded.extensions).toEqual({});
   });
 
-  it("serves /.well-known/x402 with one priced entry per model", async () => {
+  it("serves /.well-known/x402 in x402scan's shape: version, every payable resource, instructions", async () => {
     const res = await call(wellKnown, { path: "/.well-known/x402" });
     expect(res.status).toBe(200);
     expect(res.headers.get("cache-control")).toMatch(/max-age/);
-    expect(res.json).toMatchObject({ version: 1, resources: [RESOURCE] });
-    expect(res.json.instructions).toContain("PAYMENT-SIGNATURE");
-    // The per-model amounts are minimums; the instructions say how a body's price scales.
-    expect(res.json.instructions).toMatch(/maxTokens[\s\S]*rounded up[\s\S]*at least the minimum[\s\S]*context_length_exceeded/);
-    const [item] = res.json.items;
-    expect(item).toMatchObject({ resource: RESOURCE, method: "POST" });
-    expect(item.accepts.map((a: any) => [a.extra.model, a.amount, a.payTo, a.asset])).toEqual(MODELS.map((m) => [m.id, String(m.x402PriceMicro), treasury, usdc]));
-    expect(item.input.body.required).toEqual(["prompt", "model"]);
-    expect(item.input.body.properties.maxTokens.type).toBe("integer");
-    expect(item.output.schema.required).toContain("output");
+    expect(res.headers.get("access-control-allow-origin")).toBe("*");
+    expect(Object.keys(res.json).sort()).toEqual(["instructions", "resources", "version"]);
+    expect(res.json.version).toBe(1);
+    expect(res.json.resources).toEqual([RESOURCE, "http://localhost:3000/v1/chat/completions"]);
+    const text: string = res.json.instructions;
+    expect(text).toContain("PAYMENT-SIGNATURE");
+    expect(text).toContain("Authorization: Bearer sk_solrouter_");
+    expect(text).toContain("http://localhost:3000/openapi.json");
+    expect(text).toContain("http://localhost:3000/llms.txt");
+    expect(text).toContain(treasury);
+    expect(text).toContain(usdc);
+    // The per-model amounts are minimums, from the catalogue; the instructions say how a body's price scales.
+    for (const m of MODELS) expect(text).toContain(`| \`${m.id}\` | ${m.x402PriceMicro} |`);
+    expect(text).toMatch(/maxTokens[\s\S]*rounded up[\s\S]*at least the minimum[\s\S]*context_length_exceeded/);
   });
 });
 
 describe.each(testDbKinds())("x402 payments (%s)", (kind) => {
-  let db: TestDb;
+  const { db } = testRuntime(kind);
   let payer: TestPayer;
   beforeAll(async () => {
-    db = await useTestDb(kind);
     payer = await createTestPayer({ rpcUrl, mints: [usdc, stack.ln.info.routerMint] });
   });
-  afterAll(() => closeTestDb(db));
 
   it("verifies, records once, settles: the treasury gains exactly the price", async () => {
     const header = await payer.pay(await challenge());
-    const [treasuryBefore, payerBefore] = [await tokenBalance(rpcUrl, treasury, usdc), await tokenBalance(rpcUrl, payer.address, usdc)];
+    const [treasuryBefore, payerBefore] = [
+      await tokenBalance(rpcUrl, treasury, usdc),
+      await tokenBalance(rpcUrl, payer.address, usdc),
+    ];
     let t = performance.now();
     const verified = await verifyPaymentHeader(header, PRICE, RESOURCE);
     const verifyMs = performance.now() - t;
-    expect(verified).toMatchObject({ payer: payer.address, amount: BigInt(PRICE), network: "solana:EtWTRABZaYq6iMfeYKouRu166VU2xqa1" });
+    expect(verified).toMatchObject({
+      payer: payer.address,
+      amount: BigInt(PRICE),
+      network: "solana:EtWTRABZaYq6iMfeYKouRu166VU2xqa1",
+    });
     expect(verified.messageHash).toMatch(/^[A-Za-z0-9+/]{43}=$/);
     await recordAcceptedPayment(db, { ...verified, requestId: "req-1" });
     // The same payment again, on this or any instance sharing the database, is refused.
-    expect(await invalidCode(recordAcceptedPayment(db, { ...verified, requestId: "req-2" }))).toBe("This payment was already used.");
+    expect(await invalidCode(recordAcceptedPayment(db, { ...verified, requestId: "req-2" }))).toBe(
+      "This payment was already used.",
+    );
     t = performance.now();
     const settled = await settlePayment(verified);
     const settleMs = performance.now() - t;
@@ -118,8 +141,17 @@ describe.each(testDbKinds())("x402 payments (%s)", (kind) => {
     });
     expect(await tokenBalance(rpcUrl, treasury, usdc)).toBe(treasuryBefore + BigInt(PRICE));
     expect(await tokenBalance(rpcUrl, payer.address, usdc)).toBe(payerBefore - BigInt(PRICE));
-    expect(await findPayment(db, verified.messageHash)).toEqual({ status: "settled", payer: payer.address, amount: BigInt(PRICE), transaction: settled.transaction, requestId: "req-1" });
-    const tx = await localRpc<{ meta: { err: unknown } }>(rpcUrl, "getTransaction", [settled.transaction, { encoding: "json", maxSupportedTransactionVersion: 0 }]);
+    expect(await findPayment(db, verified.messageHash)).toEqual({
+      status: "settled",
+      payer: payer.address,
+      amount: BigInt(PRICE),
+      transaction: settled.transaction,
+      requestId: "req-1",
+    });
+    const tx = await localRpc<{ meta: { err: unknown } }>(rpcUrl, "getTransaction", [
+      settled.transaction,
+      { encoding: "json", maxSupportedTransactionVersion: 0 },
+    ]);
     expect(tx.meta.err).toBeNull();
 
     // A replayed header never gets past the record step, and the chain refuses it anyway.
@@ -132,12 +164,17 @@ describe.each(testDbKinds())("x402 payments (%s)", (kind) => {
 
   it("records a payment once even when two requests race", async () => {
     const verified = await verifyPaymentHeader(await payer.pay(await challenge()), PRICE, RESOURCE);
-    const results = await Promise.allSettled([1, 2, 3].map((i) => recordAcceptedPayment(db, { ...verified, requestId: `race-${i}` })));
+    const results = await Promise.allSettled(
+      [1, 2, 3].map((i) => recordAcceptedPayment(db, { ...verified, requestId: `race-${i}` })),
+    );
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
     for (const r of results) if (r.status === "rejected") expect((r.reason as AppError).code).toBe("payment_invalid");
     // Broadcast but unconfirmed: stays accepted with its transaction, for an operator to reconcile.
     await markPaymentSettled(db, verified.messageHash, "sig-pending", false);
-    expect(await findPayment(db, verified.messageHash)).toMatchObject({ status: "accepted", transaction: "sig-pending" });
+    expect(await findPayment(db, verified.messageHash)).toMatchObject({
+      status: "accepted",
+      transaction: "sig-pending",
+    });
     await markPaymentSettled(db, verified.messageHash, "sig-final");
     expect(await findPayment(db, verified.messageHash)).toMatchObject({ status: "settled", transaction: "sig-final" });
     await markPaymentFailed(db, verified.messageHash); // too late: a settled payment stays settled
@@ -146,7 +183,10 @@ describe.each(testDbKinds())("x402 payments (%s)", (kind) => {
 
   it("leaves the payer whole when a verified payment is never settled", async () => {
     const header = await payer.pay(await challenge());
-    const [treasuryBefore, payerBefore] = [await tokenBalance(rpcUrl, treasury, usdc), await tokenBalance(rpcUrl, payer.address, usdc)];
+    const [treasuryBefore, payerBefore] = [
+      await tokenBalance(rpcUrl, treasury, usdc),
+      await tokenBalance(rpcUrl, payer.address, usdc),
+    ];
     const verified = await verifyPaymentHeader(header, PRICE, RESOURCE);
     await recordAcceptedPayment(db, verified);
     await markPaymentFailed(db, verified.messageHash); // the model call failed
@@ -174,16 +214,34 @@ describe.each(testDbKinds())("x402 payments (%s)", (kind) => {
     const pr = await challenge();
     const low = withRequirement(pr, { amount: String(PRICE - 1) });
     expect(await invalidCode(verifyPaymentHeader(await payer.pay(low), PRICE, RESOURCE))).toMatch(/exactly/);
-    expect(await invalidCode(verifyPaymentHeader(await payer.pay(withRequirement(pr, { payTo: Keypair.generate().publicKey.toBase58() })), PRICE, RESOURCE))).toMatch(/treasury/);
-    expect(await invalidCode(verifyPaymentHeader(await payer.pay(withRequirement(pr, { asset: stack.ln.info.routerMint })), PRICE, RESOURCE))).toMatch(/USDC/);
+    expect(
+      await invalidCode(
+        verifyPaymentHeader(
+          await payer.pay(withRequirement(pr, { payTo: Keypair.generate().publicKey.toBase58() })),
+          PRICE,
+          RESOURCE,
+        ),
+      ),
+    ).toMatch(/treasury/);
+    expect(
+      await invalidCode(
+        verifyPaymentHeader(await payer.pay(withRequirement(pr, { asset: stack.ln.info.routerMint })), PRICE, RESOURCE),
+      ),
+    ).toMatch(/USDC/);
     // The transaction pays less (or elsewhere) but `accepted` claims our terms: the facilitator checks the transaction itself.
     const lying = await payer.payload(low);
     lying.accepted = pr.accepts[0]!;
-    expect(await invalidCode(verifyPaymentHeader(encodePaymentSignatureHeader(lying), PRICE, RESOURCE))).toMatch(/exactly this call's price/);
+    expect(await invalidCode(verifyPaymentHeader(encodePaymentSignatureHeader(lying), PRICE, RESOURCE))).toMatch(
+      /exactly this call's price/,
+    );
     const elsewhere = await payer.payload(withRequirement(pr, { payTo: Keypair.generate().publicKey.toBase58() }));
     elsewhere.accepted = pr.accepts[0]!;
-    expect(await invalidCode(verifyPaymentHeader(encodePaymentSignatureHeader(elsewhere), PRICE, RESOURCE))).toMatch(/treasury/);
+    expect(await invalidCode(verifyPaymentHeader(encodePaymentSignatureHeader(elsewhere), PRICE, RESOURCE))).toMatch(
+      /treasury/,
+    );
     // A payment for the cheap model does not buy the expensive one.
-    expect(await invalidCode(verifyPaymentHeader(await payer.pay(pr), MODELS[1]!.x402PriceMicro, RESOURCE))).toMatch(/exactly/);
+    expect(await invalidCode(verifyPaymentHeader(await payer.pay(pr), MODELS[1]!.x402PriceMicro, RESOURCE))).toMatch(
+      /exactly/,
+    );
   });
 });
