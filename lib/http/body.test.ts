@@ -105,7 +105,12 @@ describe("request bodies are bounded while they stream in", () => {
         c.error(new Error("aborted"));
       },
     });
-    const req = new Request(`${ORIGIN}/api/auth/verify`, { method: "POST", body, duplex: "half", headers: { origin: ORIGIN } } as RequestInit);
+    const req = new Request(`${ORIGIN}/api/auth/verify`, {
+      method: "POST",
+      body,
+      duplex: "half",
+      headers: { origin: ORIGIN },
+    } as RequestInit);
     const res = await verifyRoute(req, { params: Promise.resolve({}) });
     expect(res.status).toBe(400);
   });

@@ -15,7 +15,9 @@ export const BODY_LIMITS = {
 export function tooLarge(maxBytes: number): AppError {
   // The client may still be sending: closing the connection after the answer stops the upload
   // instead of leaving unread bytes on a kept-alive socket.
-  return new AppError("payload_too_large", `The request body is larger than ${maxBytes} bytes.`, { headers: { connection: "close" } });
+  return new AppError("payload_too_large", `The request body is larger than ${maxBytes} bytes.`, {
+    headers: { connection: "close" },
+  });
 }
 
 /**
@@ -25,7 +27,8 @@ export function tooLarge(maxBytes: number): AppError {
  */
 export async function readBodyBytes(req: Request, maxBytes: number): Promise<Uint8Array> {
   const declared = req.headers.get("content-length");
-  if (declared !== null && !/^\s*\d+\s*$/.test(declared)) throw new AppError("invalid_request", "Content-Length is not a number.");
+  if (declared !== null && !/^\s*\d+\s*$/.test(declared))
+    throw new AppError("invalid_request", "Content-Length is not a number.");
   if (declared !== null && Number(declared) > maxBytes) throw tooLarge(maxBytes);
   if (!req.body) return new Uint8Array(0);
   const reader = req.body.getReader();
@@ -71,5 +74,18 @@ export async function readBodyText(req: Request, maxBytes: number): Promise<stri
     return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
   } catch {
     throw new AppError("invalid_request", "The request body is not valid UTF-8.");
+  }
+}
+
+/**
+ * The body as JSON if it is, else undefined: for x402 discovery probes, which may send no body at all.
+ * Bounded like every body, so an oversized one is a 413 even without credentials.
+ */
+export async function peekJsonBody(req: Request, maxBytes: number): Promise<unknown> {
+  const bytes = await readBodyBytes(req, maxBytes);
+  try {
+    return JSON.parse(new TextDecoder().decode(bytes)) as unknown;
+  } catch {
+    return undefined;
   }
 }

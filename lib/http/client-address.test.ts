@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { overrideEnv } from "@/lib/env";
-import { getDb, setDb } from "@/lib/db";
-import { testDbKinds, useTestDb, type TestDb } from "@/lib/test/db";
+import { getDb } from "@/lib/db";
+import { testDbKinds } from "@/lib/test/db";
+import { testRuntime } from "@/lib/test/runtime";
 import { serveRoutes } from "@/lib/test/serve";
 import { issueChallenge } from "@/lib/auth/sign-in";
 import { installPeerCapture } from "./peer";
@@ -36,7 +37,7 @@ describe("client address", () => {
 });
 
 describe.each(testDbKinds())("sign-in limits over HTTP (%s)", (kind) => {
-  let db: TestDb;
+  const { db } = testRuntime(kind);
   let server: Awaited<ReturnType<typeof serveRoutes>>;
   const configure = (values: Record<string, string>) =>
     overrideEnv({
@@ -49,20 +50,28 @@ describe.each(testDbKinds())("sign-in limits over HTTP (%s)", (kind) => {
       SIGNIN_MAX_OPEN_CHALLENGES_PER_ADDRESS: "100000",
       ...values,
     });
-  const challenge = (xff?: string) => fetch(`${server.url}/api/auth/challenge`, { headers: xff ? { "x-forwarded-for": xff } : {} });
-  const openChallenges = async () => Number((await (await getDb()).query<{ n: string }>("SELECT count(*)::text AS n FROM signin_challenges WHERE used_at IS NULL"))[0]!.n);
+  const challenge = (xff?: string) =>
+    fetch(`${server.url}/api/auth/challenge`, { headers: xff ? { "x-forwarded-for": xff } : {} });
+  const openChallenges = async () =>
+    Number(
+      (
+        await (
+          await getDb()
+        ).query<{ n: string }>("SELECT count(*)::text AS n FROM signin_challenges WHERE used_at IS NULL")
+      )[0]!.n,
+    );
 
   beforeAll(async () => {
     configure({});
-    db = await useTestDb(kind);
     installPeerCapture();
-    server = await serveRoutes({ "/api/auth/challenge": { GET: challengeRoute }, "/api/auth/verify": { POST: verifyRoute } });
+    server = await serveRoutes({
+      "/api/auth/challenge": { GET: challengeRoute },
+      "/api/auth/verify": { POST: verifyRoute },
+    });
   });
   afterAll(async () => {
     await server?.close();
     configure({});
-    setDb(undefined);
-    await db.close();
   });
 
   it("without proxies a made-up X-Forwarded-For per request does not escape the limit", async () => {
@@ -85,7 +94,11 @@ describe.each(testDbKinds())("sign-in limits over HTTP (%s)", (kind) => {
     configure({ SIGNIN_RATE_LIMIT_PER_MINUTE: "3" });
     const statuses: number[] = [];
     for (let i = 0; i < 5; i++) {
-      const res = await fetch(`${server.url}/api/auth/verify`, { method: "POST", headers: { origin: ORIGIN, "content-type": "application/json", "x-forwarded-for": `198.51.100.${i}` }, body: "{}" });
+      const res = await fetch(`${server.url}/api/auth/verify`, {
+        method: "POST",
+        headers: { origin: ORIGIN, "content-type": "application/json", "x-forwarded-for": `198.51.100.${i}` },
+        body: "{}",
+      });
       statuses.push(res.status);
       if (res.status === 429) expect(Number(res.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
     }
@@ -94,7 +107,12 @@ describe.each(testDbKinds())("sign-in limits over HTTP (%s)", (kind) => {
 
   it("bounds open challenges per client address and in all", async () => {
     await db.query("DELETE FROM signin_challenges");
-    configure({ SIGNIN_RATE_LIMIT_PER_MINUTE: "100001", TRUSTED_PROXIES: "1", SIGNIN_MAX_OPEN_CHALLENGES_PER_ADDRESS: "3", SIGNIN_MAX_OPEN_CHALLENGES: "5" });
+    configure({
+      SIGNIN_RATE_LIMIT_PER_MINUTE: "100001",
+      TRUSTED_PROXIES: "1",
+      SIGNIN_MAX_OPEN_CHALLENGES_PER_ADDRESS: "3",
+      SIGNIN_MAX_OPEN_CHALLENGES: "5",
+    });
     const a = [];
     for (let i = 0; i < 5; i++) a.push((await challenge("203.0.113.20")).status);
     expect(a).toEqual([200, 200, 200, 429, 429]);
@@ -105,7 +123,9 @@ describe.each(testDbKinds())("sign-in limits over HTTP (%s)", (kind) => {
     expect((await challenge("203.0.113.22")).status).toBe(429);
     expect(await openChallenges()).toBe(5);
     // A used challenge no longer counts.
-    await db.query("UPDATE signin_challenges SET used_at = now() WHERE nonce = (SELECT nonce FROM signin_challenges WHERE client_address = '203.0.113.20' LIMIT 1)");
+    await db.query(
+      "UPDATE signin_challenges SET used_at = now() WHERE nonce = (SELECT nonce FROM signin_challenges WHERE client_address = '203.0.113.20' LIMIT 1)",
+    );
     expect((await challenge("203.0.113.20")).status).toBe(200);
   });
 

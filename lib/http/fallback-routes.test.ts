@@ -15,13 +15,19 @@ function routeFiles(dir: string): string[] {
 }
 const files = ["app/api", "app/agent", "app/v1"].filter((d) => fs.existsSync(d)).flatMap(routeFiles);
 const isCatchAll = (f: string) => f.includes("[...") || f.includes("[[...");
-type Mod = Record<string, ((req: Request, route: { params: Promise<Record<string, string>> }) => Promise<Response>) | undefined>;
+type Mod = Record<
+  string,
+  ((req: Request, route: { params: Promise<Record<string, string>> }) => Promise<Response>) | undefined
+>;
 
 describe("API route files", () => {
   it.each(files.filter((f) => !isCatchAll(f)))("%s answers every method", async (file) => {
     const mod = (await import(`@/${file.replace(/\.ts$/, "")}`)) as Mod;
     const missing = METHODS.filter((m) => !mod[m] && !(m === "HEAD" && mod.GET));
-    expect(missing, `add: export const { ${missing.join(", ")} } = otherMethods([...]) from lib/http/fallback-routes`).toEqual([]);
+    expect(
+      missing,
+      `add: export const { ${missing.join(", ")} } = otherMethods([...]) from lib/http/fallback-routes`,
+    ).toEqual([]);
   });
 });
 
@@ -30,7 +36,9 @@ describe("wrong methods and unknown paths", () => {
     const agent = (await import("@/app/agent/route")) as Mod;
     const res = await call(agent.GET!, { path: "/agent", origin: null });
     expect(res.status).toBe(405);
-    expect(res.json).toEqual({ error: { code: "method_not_allowed", message: "GET is not supported on /agent; use POST." } });
+    expect(res.json).toEqual({
+      error: { code: "method_not_allowed", message: "GET is not supported on /agent; use POST." },
+    });
     expect(res.headers.get("allow")).toBe("POST, OPTIONS");
     expect(res.headers.get("x-request-id")).toBeTruthy();
     expect(res.headers.get("access-control-allow-origin")).toBe("*");
@@ -55,7 +63,10 @@ describe("wrong methods and unknown paths", () => {
     for (const method of [...METHODS, "OPTIONS"]) {
       const res = await call(mod[method]!, { method, path: urlPath, body: method === "POST" ? {} : undefined });
       expect(res.status, method).toBe(404);
-      if (method !== "HEAD") expect(res.json, method).toEqual({ error: { code: "not_found", message: `There is no API route at ${urlPath}.` } });
+      if (method !== "HEAD")
+        expect(res.json, method).toEqual({
+          error: { code: "not_found", message: `There is no API route at ${urlPath}.` },
+        });
     }
   });
 });

@@ -16,7 +16,8 @@ function withApiCors(handler: Handler): Handler {
   return async (req, route) => {
     const res = await handler(req, route);
     const path = new URL(req.url).pathname;
-    if (path === "/agent" || path.startsWith("/agent/") || path.startsWith("/v1")) res.headers.set("access-control-allow-origin", "*");
+    if (path === "/agent" || path.startsWith("/agent/") || path.startsWith("/v1"))
+      res.headers.set("access-control-allow-origin", "*");
     return res;
   };
 }
@@ -40,7 +41,11 @@ export function otherMethods(allowed: readonly Method[]): Record<Method, Handler
     publicRoute(
       async (req) => {
         const path = new URL(req.url).pathname;
-        throw new AppError("method_not_allowed", `${req.method} is not supported on ${path}; use ${allowed.join(" or ")}.`, { headers: { allow } });
+        throw new AppError(
+          "method_not_allowed",
+          `${req.method} is not supported on ${path}; use ${allowed.join(" or ")}.`,
+          { headers: { allow } },
+        );
       },
       { checkOrigin: false },
     ),

@@ -2,6 +2,7 @@ import "server-only";
 import { AsyncLocalStorage } from "node:async_hooks";
 import http from "node:http";
 import https from "node:https";
+import { ensurePart } from "@/lib/runtime";
 
 // Who is at the other end of the TCP connection. A route handler only gets a web Request, and
 // under `next start` (Next 16, base-server.js) the socket's address reaches it solely as
@@ -18,13 +19,10 @@ export interface Peer {
   forwardedFor: string | undefined;
 }
 
-const KEY = Symbol.for("solrouter.peer");
-type State = { als: AsyncLocalStorage<Peer>; installed: boolean };
-// On globalThis: instrumentation and each route bundle may load their own copy of this module.
-function state(): State {
-  const g = globalThis as { [KEY]?: State };
-  g[KEY] ??= { als: new AsyncLocalStorage<Peer>(), installed: false };
-  return g[KEY];
+// In the runtime container (on globalThis): instrumentation and each route bundle may load their
+// own copy of this module. resetRuntime() keeps it: the servers' emit is patched once per process.
+function state() {
+  return ensurePart("peer", () => ({ als: new AsyncLocalStorage<Peer>(), installed: false }));
 }
 
 /** Wraps every HTTP(S) server's "request" event of this process; called once at boot. */
@@ -32,7 +30,9 @@ export function installPeerCapture(): void {
   const s = state();
   if (s.installed) return;
   s.installed = true;
-  for (const proto of [http.Server.prototype, https.Server.prototype] as { emit: (event: string | symbol, ...args: unknown[]) => boolean }[]) {
+  for (const proto of [http.Server.prototype, https.Server.prototype] as {
+    emit: (event: string | symbol, ...args: unknown[]) => boolean;
+  }[]) {
     const emit = proto.emit;
     proto.emit = function (this: unknown, event: string | symbol, ...args: unknown[]): boolean {
       if (event !== "request") return emit.call(this, event, ...args);

@@ -10,9 +10,9 @@ export function parseCsv(text: string): string[][] {
   while (i < text.length) {
     const c = text[i]!;
     if (quoted) {
-      if (c === '"' && text[i + 1] === '"') (field += '"'), (i += 2);
-      else if (c === '"') (quoted = false), i++;
-      else (field += c), i++;
+      if (c === '"' && text[i + 1] === '"') ((field += '"'), (i += 2));
+      else if (c === '"') ((quoted = false), i++);
+      else ((field += c), i++);
     } else if (c === '"') {
       if (field !== "") throw new Error(`stray quote at ${i}`);
       quoted = true;
@@ -20,7 +20,7 @@ export function parseCsv(text: string): string[][] {
     } else if (c === ",") (row.push(field), (field = ""), i++);
     else if (c === "\r" && text[i + 1] === "\n") (row.push(field), rows.push(row), (row = []), (field = ""), (i += 2));
     else if (c === "\n" || c === "\r") throw new Error(`bare line break at ${i}`);
-    else (field += c), i++;
+    else ((field += c), i++);
   }
   if (quoted) throw new Error("unterminated quote");
   if (field !== "" || row.length) throw new Error("last record lacks CRLF");

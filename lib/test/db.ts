@@ -1,7 +1,7 @@
 import pg from "pg";
 import { randomBytes } from "node:crypto";
 import { openDb, type DbHandle } from "@/lib/db/client";
-import { setDb } from "@/lib/db";
+import { resetRuntime, setPart } from "@/lib/runtime";
 import { rawEnv } from "@/lib/env";
 
 export type DbKind = "pglite" | "postgres";
@@ -16,7 +16,10 @@ export interface TestDb extends DbHandle {
 }
 
 /** An empty PostgreSQL database beside `adminUrl`'s, for one suite or benchmark; drop() removes it. */
-export async function createScratchDatabase(adminUrl: string, prefix: string): Promise<{ url: string; drop(): Promise<void> }> {
+export async function createScratchDatabase(
+  adminUrl: string,
+  prefix: string,
+): Promise<{ url: string; drop(): Promise<void> }> {
   const name = `${prefix}_${randomBytes(6).toString("hex")}`;
   const admin = async (sql: string) => {
     const c = new pg.Client({ connectionString: adminUrl });
@@ -48,15 +51,15 @@ export async function openTestDb(kind: DbKind): Promise<TestDb> {
   };
 }
 
-/** Opens a test database and installs it as the process's database. */
-export async function useTestDb(kind: DbKind): Promise<TestDb> {
+/** Opens a test database and installs it as the process's database, on a fresh runtime. Suites use testRuntime (lib/test/runtime.ts). */
+export async function installTestDb(kind: DbKind): Promise<TestDb> {
   const db = await openTestDb(kind);
-  setDb(db);
+  await resetRuntime({ db });
   return db;
 }
 
-/** Undoes useTestDb; tolerates a setup that failed before the database was opened. */
+/** Undoes installTestDb; tolerates a setup that failed before the database was opened. */
 export async function closeTestDb(db: TestDb | undefined): Promise<void> {
-  setDb(undefined);
+  setPart("db", undefined);
   await db?.close();
 }

@@ -5,7 +5,15 @@ type Handler = (req: Request, route: { params: Promise<Record<string, string>> }
 /** Calls a route handler the way Next does, with our Origin unless told otherwise. */
 export async function call(
   handler: Handler,
-  opts: { method?: string; path?: string; body?: unknown; cookie?: string; headers?: Record<string, string>; params?: Record<string, string>; origin?: string | null } = {},
+  opts: {
+    method?: string;
+    path?: string;
+    body?: unknown;
+    cookie?: string;
+    headers?: Record<string, string>;
+    params?: Record<string, string>;
+    origin?: string | null;
+  } = {},
 ) {
   const method = opts.method ?? (opts.body === undefined ? "GET" : "POST");
   const headers: Record<string, string> = { ...opts.headers };
@@ -26,6 +34,13 @@ export async function call(
     json = undefined;
   }
   return { status: res.status, headers: res.headers, json, text };
+}
+
+type CallOptions = NonNullable<Parameters<typeof call>[1]>;
+
+/** A call as a script makes it: `Authorization: Bearer <token>`, no cookie, no Origin; POST when there is a body. */
+export function bearer(handler: Handler, token: string, opts: CallOptions = {}) {
+  return call(handler, { ...opts, origin: null, headers: { authorization: `Bearer ${token}`, ...opts.headers } });
 }
 
 export function cookieFrom(res: { headers: Headers }): string {

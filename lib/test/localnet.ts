@@ -3,10 +3,17 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { getAssociatedTokenAddressSync } from "@/lib/solana/spl";
-import { Connection, Keypair, LAMPORTS_PER_SOL, PublicKey, Transaction, type TransactionInstruction } from "@solana/web3.js";
+import {
+  Connection,
+  Keypair,
+  LAMPORTS_PER_SOL,
+  PublicKey,
+  Transaction,
+  type TransactionInstruction,
+} from "@solana/web3.js";
 import type { LocalnetInfo } from "@/localnet/server";
 import { spawnLocalnet, type SpawnedLocalnet } from "@/localnet/spawn";
-import { localRpc } from "@/lib/x402/test-payer";
+import { localRpc } from "@/lib/test/x402-payer";
 
 // A real local cluster per test file: a child process on a fixed free port (HTTP and port+1 for
 // WebSocket) with its own data directory, so it can be stopped and restarted with its state.
@@ -51,7 +58,13 @@ export interface TestLocalnet {
 
 /** Shared so the top-up and x402 suites point the app at their cluster the same way. */
 export function clusterEnv(info: LocalnetInfo): Record<string, string> {
-  return { SOLANA_CLUSTER: "localnet", SOLANA_RPC_URL: info.rpcUrl, USDC_MINT: info.usdcMint, ROUTER_MINT: info.routerMint, TREASURY_ADDRESS: info.treasury };
+  return {
+    SOLANA_CLUSTER: "localnet",
+    SOLANA_RPC_URL: info.rpcUrl,
+    USDC_MINT: info.usdcMint,
+    ROUTER_MINT: info.routerMint,
+    TREASURY_ADDRESS: info.treasury,
+  };
 }
 
 /** A local cluster in its own folder; the chaos suite passes its own port and folder. */
@@ -62,7 +75,7 @@ export async function startTestLocalnet(opts: { port?: number; dataDir?: string 
   const info = ln.info;
   const conn = new Connection(info.rpcUrl, { commitment: "confirmed", wsEndpoint: info.wsUrl });
 
-  const rpc = <T,>(method: string, params: unknown[]) => localRpc<T>(info.rpcUrl, method, params);
+  const rpc = <T>(method: string, params: unknown[]) => localRpc<T>(info.rpcUrl, method, params);
   const confirmed = async (signature: string) => {
     for (let i = 0; i < 100; i++) {
       const { value } = await conn.getSignatureStatuses([signature]);
@@ -98,8 +111,12 @@ export async function startTestLocalnet(opts: { port?: number; dataDir?: string 
       const kp = Keypair.generate();
       const owner = kp.publicKey.toBase58();
       await confirmed(await rpc<string>("requestAirdrop", [owner, LAMPORTS_PER_SOL]));
-      await confirmed(await rpc<string>("requestTokenAirdrop", [owner, info.usdcMint, String(opts.usdc ?? 1_000_000_000n)]));
-      await confirmed(await rpc<string>("requestTokenAirdrop", [owner, info.routerMint, String(opts.router ?? 100_000_000_000n)]));
+      await confirmed(
+        await rpc<string>("requestTokenAirdrop", [owner, info.usdcMint, String(opts.usdc ?? 1_000_000_000n)]),
+      );
+      await confirmed(
+        await rpc<string>("requestTokenAirdrop", [owner, info.routerMint, String(opts.router ?? 100_000_000_000n)]),
+      );
       return kp;
     },
     async send(payer, ixs) {

@@ -17,7 +17,10 @@ export interface PackedPackage {
 
 /** `npm pack` (which runs the package's `prepare` build) into `outDir`. */
 export function packWorkspace(workspace: string, outDir: string): PackedPackage {
-  const out = execFileSync("npm", ["pack", "--json", "--pack-destination", outDir], { cwd: path.join(ROOT, workspace), encoding: "utf8" });
+  const out = execFileSync("npm", ["pack", "--json", "--pack-destination", outDir], {
+    cwd: path.join(ROOT, workspace),
+    encoding: "utf8",
+  });
   const [info] = JSON.parse(out.slice(out.indexOf("["))) as { filename: string; files: { path: string }[] }[];
   return { tarball: path.join(outDir, info!.filename), files: info!.files.map((f) => f.path) };
 }
@@ -30,14 +33,22 @@ export function scratchProject(tarballs: string[], files: Record<string, string>
     fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
     fs.writeFileSync(path.join(dir, name), text);
   }
-  execFileSync("npm", ["install", "--offline", "--no-audit", "--no-fund", "--ignore-scripts", ...tarballs], { cwd: dir, encoding: "utf8", stdio: "pipe" });
+  execFileSync("npm", ["install", "--offline", "--no-audit", "--no-fund", "--ignore-scripts", ...tarballs], {
+    cwd: dir,
+    encoding: "utf8",
+    stdio: "pipe",
+  });
   return dir;
 }
 
 /** The repository's TypeScript compiler, run in `dir` (the scratch project has no dev tools). */
 export function tsc(dir: string, args: string[]): string {
   try {
-    return execFileSync(process.execPath, [path.join(ROOT, "node_modules/typescript/bin/tsc"), ...args], { cwd: dir, encoding: "utf8", stdio: "pipe" });
+    return execFileSync(process.execPath, [path.join(ROOT, "node_modules/typescript/bin/tsc"), ...args], {
+      cwd: dir,
+      encoding: "utf8",
+      stdio: "pipe",
+    });
   } catch (err) {
     // tsc prints its diagnostics on stdout.
     const { stdout, stderr } = err as { stdout?: string; stderr?: string };

@@ -10,7 +10,10 @@ type Handler = (req: Request, route: { params: Promise<Record<string, string>> }
  * the answer is streamed back, and a body that errors mid-way destroys the socket as Next's
  * pipeToNodeResponse does.
  */
-export async function serveRoutes(routes: Record<string, Partial<Record<string, Handler>>>, opts: { port?: number } = {}) {
+export async function serveRoutes(
+  routes: Record<string, Partial<Record<string, Handler>>>,
+  opts: { port?: number } = {},
+) {
   // Keys are paths as in app/: "/api/topups/[id]/confirm" matches any id and passes it as params.id.
   const patterns = Object.entries(routes).map(([p, methods]) => ({
     re: new RegExp(`^${p.replace(/\[(\w+)\]/g, "(?<$1>[^/]+)")}$`),
@@ -27,7 +30,9 @@ export async function serveRoutes(routes: Record<string, Partial<Record<string, 
     const url = new URL(req.url ?? "/", `http://${req.headers.host}`);
     const { handler, params } = find(url.pathname, req.method ?? "GET");
     if (!handler) {
-      res.writeHead(404, { "content-type": "application/json" }).end('{"error":{"code":"not_found","message":"Not found."}}');
+      res
+        .writeHead(404, { "content-type": "application/json" })
+        .end('{"error":{"code":"not_found","message":"Not found."}}');
       return;
     }
     const headers = new Headers();
@@ -37,12 +42,23 @@ export async function serveRoutes(routes: Record<string, Partial<Record<string, 
     // As Next does: a client that goes away aborts request.signal and cancels the answer's body.
     const gone = new AbortController();
     res.on("close", () => !res.writableFinished && gone.abort());
-    const init = { method: req.method, headers, body: hasBody ? (req as unknown as ReadableStream) : undefined, duplex: "half", signal: gone.signal } as RequestInit;
-    const response = await handler(new Request(url, init), { params: Promise.resolve(params) }).catch((err: unknown) => {
-      // The route wrappers answer every error themselves; anything else is a bug, answered as Next would.
-      console.error("serveRoutes: unhandled", err);
-      return new Response('{"error":{"code":"internal","message":"Internal error."}}', { status: 500, headers: { "content-type": "application/json" } });
-    });
+    const init = {
+      method: req.method,
+      headers,
+      body: hasBody ? (req as unknown as ReadableStream) : undefined,
+      duplex: "half",
+      signal: gone.signal,
+    } as RequestInit;
+    const response = await handler(new Request(url, init), { params: Promise.resolve(params) }).catch(
+      (err: unknown) => {
+        // The route wrappers answer every error themselves; anything else is a bug, answered as Next would.
+        console.error("serveRoutes: unhandled", err);
+        return new Response('{"error":{"code":"internal","message":"Internal error."}}', {
+          status: 500,
+          headers: { "content-type": "application/json" },
+        });
+      },
+    );
     const out: Record<string, string | string[]> = Object.fromEntries(response.headers);
     if (response.headers.getSetCookie().length) out["set-cookie"] = response.headers.getSetCookie();
     res.writeHead(response.status, out);

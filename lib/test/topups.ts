@@ -3,38 +3,29 @@ import { createTransferCheckedInstruction, TOKEN_PROGRAM_ID } from "@/lib/solana
 import { PublicKey, type Keypair, type TransactionInstruction } from "@solana/web3.js";
 import { overrideEnv } from "@/lib/env";
 import { checkLedger } from "@/lib/billing/ledger-check";
-import { setDb } from "@/lib/db";
-import { closeTestDb, openTestDb, type DbKind, type TestDb } from "@/lib/test/db";
+import { resetRuntime } from "@/lib/runtime";
+import { closeTestDb, installTestDb, type DbKind, type TestDb } from "@/lib/test/db";
 import { call } from "@/lib/test/http";
 import type { TestLocalnet } from "@/lib/test/localnet";
-import { buildTopupTransaction, memoInstruction } from "@/lib/solana/transfer";
+import { buildTopupTransaction, memoInstruction, type TopupPayment } from "@/lib/solana/transfer";
 import { POST as create } from "@/app/api/topups/route";
 import { POST as confirm } from "@/app/api/topups/[id]/confirm/route";
 import { GET as me } from "@/app/api/me/route";
 
 // Top-up steps for integration tests, through the real route handlers and the real local cluster.
-export type TestTopup = {
-  id: string;
-  mint: string;
-  decimals: number;
-  amount: string;
-  payToTokenAccount: string;
-  reference: string;
-  memo: string;
-  status: string;
-  expiresAt: string;
-  solanaPayUrl: string;
-};
+export type TestTopup = TopupPayment & { id: string; status: string; expiresAt: string; solanaPayUrl: string };
 
 /** The app pointed at the local cluster, with $ROUTER at a fixed $0.05 so quotes are predictable. */
-export const topupEnv = (net: TestLocalnet) => ({ APP_URL: "http://localhost:3000", ROUTER_PRICE_USD: "0.05", ...net.env });
+export const topupEnv = (net: TestLocalnet) => ({
+  APP_URL: "http://localhost:3000",
+  ROUTER_PRICE_USD: "0.05",
+  ...net.env,
+});
 
 /** A fresh database per top-up suite (one per database kind), and a funded wallet to pay from. */
 export async function openTopupDb(kind: DbKind, net: TestLocalnet): Promise<{ db: TestDb; payer: Keypair }> {
   overrideEnv(topupEnv(net));
-  // useTestDb, spelled out: the React hooks lint rule refuses a use* call in an async function.
-  const db = await openTestDb(kind);
-  setDb(db);
+  const db = await installTestDb(kind);
   return { db, payer: await net.fundedWallet() };
 }
 
@@ -43,6 +34,7 @@ export async function closeTopupDb(db: TestDb): Promise<void> {
   try {
     expect(await checkLedger(db)).toEqual([]);
   } finally {
+    await resetRuntime();
     await closeTestDb(db);
   }
 }
@@ -55,15 +47,30 @@ export function topupSteps(net: () => TestLocalnet) {
       return res.json.topup;
     },
     balance: async (cookie: string) => (await call(me, { cookie })).json.balanceMicro as number,
-    confirmWith: (cookie: string, id: string, signature: string) => call(confirm, { body: { signature }, cookie, params: { id } }),
+    confirmWith: (cookie: string, id: string, signature: string) =>
+      call(confirm, { body: { signature }, cookie, params: { id } }),
     /** The browser's transaction, built by the same code, signed and sent for real. */
     async pay(from: Keypair, t: TestTopup, programId = TOKEN_PROGRAM_ID): Promise<string> {
       const tx = buildTopupTransaction(from.publicKey, t, programId, await net().conn.getLatestBlockhash());
       return net().send(from, tx.instructions);
     },
     /** A hand-made variant of the payment, for the refusals. */
-    transfer(opts: { from: Keypair; mint: PublicKey; to: PublicKey; amount: bigint; reference?: string; memo?: string }): TransactionInstruction[] {
-      const ix = createTransferCheckedInstruction(net().ataOf(opts.from.publicKey, opts.mint), opts.mint, opts.to, opts.from.publicKey, opts.amount, 6);
+    transfer(opts: {
+      from: Keypair;
+      mint: PublicKey;
+      to: PublicKey;
+      amount: bigint;
+      reference?: string;
+      memo?: string;
+    }): TransactionInstruction[] {
+      const ix = createTransferCheckedInstruction(
+        net().ataOf(opts.from.publicKey, opts.mint),
+        opts.mint,
+        opts.to,
+        opts.from.publicKey,
+        opts.amount,
+        6,
+      );
       if (opts.reference) ix.keys.push({ pubkey: new PublicKey(opts.reference), isSigner: false, isWritable: false });
       return [memoInstruction(opts.memo ?? "test"), ix];
     },
