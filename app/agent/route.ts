@@ -1,36 +1,41 @@
-import { AgentBody, runKeyCall } from "@/lib/gateway/agent";
-import { agentCalls } from "@/lib/gateway/agent-calls";
-import { agentRoute, readJson, json } from "@/lib/http/handler";
-import { BODY_LIMITS, readBodyBytes } from "@/lib/http/body";
+import { env } from "@/lib/env";
+import { agentCall, resolveModel, x402Price } from "@/lib/gateway/agent";
+import { AgentBody } from "@/lib/gateway/schemas";
+import { agentDiscovery } from "@/lib/gateway/discovery";
+import { paymentRequiredError, type Paywall } from "@/lib/gateway/payment-required";
+import { idempotencyScope, idempotentJson } from "@/lib/gateway/idempotent-call";
+import { agentRoute, json, readJsonText } from "@/lib/http/handler";
+import { BODY_LIMITS, peekJsonBody } from "@/lib/http/body";
 import { otherMethods } from "@/lib/http/fallback-routes";
 
 const MAX_BODY = BODY_LIMITS.agent;
+const SCALING =
+  "An x402 call costs what a prepaid call would reserve for it — the prompt's UTF-8 bytes (plus 32 template tokens) at the model's input price and maxTokens at its output price, " +
+  "rounded up to a whole micro-USD — and at least the model's x402PriceMicro (GET /api/models).";
 
-/** The body as JSON, if it is; x402 discovery probes send no body at all. */
-async function peekBody(req: Request): Promise<unknown> {
-  // Bounded like every body: an oversized one is a 413 even without credentials.
-  const bytes = await readBodyBytes(req, MAX_BODY);
-  try {
-    return JSON.parse(new TextDecoder().decode(bytes)) as unknown;
-  } catch {
-    return undefined;
-  }
+function quote(body: unknown) {
+  const parsed = AgentBody.safeParse(body);
+  if (!parsed.success) return null;
+  const { model, maxTokens } = resolveModel(parsed.data);
+  return { model, price: x402Price(model, parsed.data.prompt, maxTokens) };
 }
+
+const PAYWALL: Paywall = {
+  resourceUrl: () => `${env().APP_URL}/agent`,
+  quote,
+  scaling: SCALING,
+  discovery: agentDiscovery,
+};
 
 export const POST = agentRoute(async (req, { caller, requestId }) => {
   // Without credentials: the 402 quotes this body's price (or the price list without one).
-  if (caller.kind === "none") throw await agentCalls.paymentRequired(await peekBody(req));
-  const body = await readJson(req, AgentBody, MAX_BODY);
-  switch (caller.kind) {
-    case "key":
-      return json(await runKeyCall(caller.key, body, requestId));
-    case "jwt":
-      return json(await agentCalls.jwt(caller.token, body, requestId));
-    case "x402": {
-      const { response, paymentResponseHeader } = await agentCalls.x402(caller.paymentHeader, body, requestId);
-      return json(response, { headers: { "PAYMENT-RESPONSE": paymentResponseHeader } });
-    }
-  }
+  if (caller.kind === "none") throw await paymentRequiredError(await peekJsonBody(req, MAX_BODY), PAYWALL);
+  const { text, body } = await readJsonText(req, AgentBody, MAX_BODY);
+  // With an API key and an Idempotency-Key, a repeat of these bytes gets the stored answer.
+  return idempotentJson(idempotencyScope(req, caller, "/agent", text), async () => {
+    const { response, headers } = await agentCall(caller, body, requestId, PAYWALL);
+    return json(response, { headers });
+  });
 });
 
 export const OPTIONS = agentRoute.preflight;

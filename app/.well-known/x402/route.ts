@@ -1,5 +1,6 @@
 import { env } from "@/lib/env";
 import { json, publicRoute } from "@/lib/http/handler";
+import { otherMethods } from "@/lib/http/fallback-routes";
 import { discoveryDocument } from "@/lib/x402/discovery";
 
 export const dynamic = "force-dynamic";
@@ -10,3 +11,5 @@ export const GET = publicRoute(async () =>
     headers: { "cache-control": "public, max-age=300", "access-control-allow-origin": "*" },
   }),
 );
+
+export const { POST, PUT, PATCH, DELETE } = otherMethods(["GET"]);

@@ -11,7 +11,10 @@ export const GET = publicRoute(async () => {
   const dbUp = deps.database.state === "up";
   const allUp = Object.values(deps).every((d) => d.state === "up");
   const status = !dbUp ? "unavailable" : allUp ? "ok" : "degraded";
-  return json({ status, database: dbUp, dependencies: deps }, { status: dbUp ? 200 : 503, headers: { "cache-control": "no-store" } });
+  return json(
+    { status, database: dbUp, dependencies: deps },
+    { status: dbUp ? 200 : 503, headers: { "cache-control": "no-store" } },
+  );
 });
 
 export const { POST, PUT, PATCH, DELETE } = otherMethods(["GET"]);

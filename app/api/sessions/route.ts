@@ -1,9 +1,14 @@
 import { listSessions } from "@/lib/activity/sessions";
-import { json, sessionRoute } from "@/lib/http/handler";
+import { SessionListResponse } from "@/lib/activity/schemas";
+import { respond, sessionRoute } from "@/lib/http/handler";
 import { otherMethods } from "@/lib/http/fallback-routes";
 
 export const GET = sessionRoute(async (_req, { session }) => {
-  return json({ sessions: await listSessions(session.accountId, session.tokenHash) }, { headers: { "cache-control": "no-store" } });
+  return respond(
+    SessionListResponse,
+    { sessions: await listSessions(session.accountId, session.tokenHash) },
+    { headers: { "cache-control": "no-store" } },
+  );
 });
 
 export const { POST, PUT, PATCH, DELETE } = otherMethods(["GET"]);

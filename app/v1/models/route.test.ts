@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { overrideEnv } from "@/lib/env";
-import { MODELS, type Model } from "@/lib/gateway/catalog";
+import { MODELS, type Model } from "@/lib/models";
 import { contextLengthOf, DEFAULT_CONTEXT_LENGTH } from "@/lib/gateway/openai-models";
 import { serveRoutes } from "@/lib/test/serve";
 import { GET, OPTIONS } from "./route";
@@ -28,7 +28,10 @@ describe("GET /v1/models over HTTP", () => {
         object: "model",
         created: 1767225600,
         owned_by: "solrouter",
-        pricing: { inputPriceMicroPerMTok: m.inputPriceMicroPerMTok, outputPriceMicroPerMTok: m.outputPriceMicroPerMTok },
+        pricing: {
+          inputPriceMicroPerMTok: m.inputPriceMicroPerMTok,
+          outputPriceMicroPerMTok: m.outputPriceMicroPerMTok,
+        },
         context_length: expect.any(Number),
       });
       expect(body.data[i].context_length).toBe(contextLengthOf(m));
@@ -38,7 +41,14 @@ describe("GET /v1/models over HTTP", () => {
   it("ignores an Authorization header, and lets browsers send one (preflight)", async () => {
     const res = await fetch(`${server.url}/v1/models`, { headers: { authorization: "Bearer sk-whatever" } });
     expect(res.status).toBe(200);
-    const pre = await fetch(`${server.url}/v1/models`, { method: "OPTIONS", headers: { origin: "https://app.example", "access-control-request-method": "GET", "access-control-request-headers": "authorization" } });
+    const pre = await fetch(`${server.url}/v1/models`, {
+      method: "OPTIONS",
+      headers: {
+        origin: "https://app.example",
+        "access-control-request-method": "GET",
+        "access-control-request-headers": "authorization",
+      },
+    });
     expect(pre.status).toBe(204);
     expect(pre.headers.get("access-control-allow-headers")).toContain("authorization");
     expect(pre.headers.get("access-control-allow-methods")).toContain("GET");

@@ -1,18 +1,21 @@
 import { revokeKey, updateKey } from "@/lib/keys/store";
-import { UpdateKeyBody } from "@/lib/keys/schemas";
-import { json, readJson, sessionRoute } from "@/lib/http/handler";
+import { KeyResponse, UpdateKeyBody } from "@/lib/keys/schemas";
+import { readJson, respond, sessionRoute } from "@/lib/http/handler";
 import { otherMethods } from "@/lib/http/fallback-routes";
 import { requestOrigin } from "@/lib/http/origin";
 
-const idParam = (params: Record<string, string | string[] | undefined>) => (typeof params.id === "string" ? params.id : "");
+const NO_STORE = { "cache-control": "no-store" };
+const AUTH = { auth: "session-or-management-key" } as const;
 
-export const DELETE = sessionRoute(async (req, { session, params }) => {
-  return json({ key: await revokeKey(session.accountId, idParam(params), new Date(), requestOrigin(req)) }, { headers: { "cache-control": "no-store" } });
-});
+export const DELETE = sessionRoute(async (req, { session, param, actor }) => {
+  const key = await revokeKey(session.accountId, param("id"), new Date(), requestOrigin(req, actor), actor);
+  return respond(KeyResponse, { key }, { headers: NO_STORE });
+}, AUTH);
 
-export const PATCH = sessionRoute(async (req, { session, params }) => {
+export const PATCH = sessionRoute(async (req, { session, param, actor }) => {
   const body = await readJson(req, UpdateKeyBody);
-  return json({ key: await updateKey(session.accountId, idParam(params), body, new Date(), requestOrigin(req)) }, { headers: { "cache-control": "no-store" } });
-});
+  const key = await updateKey(session.accountId, param("id"), body, new Date(), requestOrigin(req, actor), actor);
+  return respond(KeyResponse, { key }, { headers: NO_STORE });
+}, AUTH);
 
 export const { GET, HEAD, POST, PUT } = otherMethods(["PATCH", "DELETE"]);

@@ -3,8 +3,8 @@ import { sessionRoute } from "@/lib/http/handler";
 import { otherMethods } from "@/lib/http/fallback-routes";
 import { requestOrigin } from "@/lib/http/origin";
 
-export const DELETE = sessionRoute(async (req, { session, params }) => {
-  await endSession(session.accountId, typeof params.id === "string" ? params.id : "", requestOrigin(req));
+export const DELETE = sessionRoute(async (req, { session, param }) => {
+  await endSession(session.accountId, param("id"), requestOrigin(req));
   return new Response(null, { status: 204, headers: { "cache-control": "no-store" } });
 });
 
