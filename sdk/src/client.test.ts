@@ -6,10 +6,13 @@ import {
   APIConnectionError,
   APIUserAbortError,
   AuthenticationError,
+  ConflictError,
   InsufficientBalanceError,
   InvalidRequestError,
+  NotFoundError,
   PayloadTooLargeError,
   PaymentRequiredError,
+  PermissionDeniedError,
   RateLimitError,
   SolRouter,
   SolRouterError,
@@ -86,6 +89,12 @@ describe("error mapping", () => {
     [402, "key_spend_limit", SpendLimitError],
     [402, "payment_required", PaymentRequiredError],
     [402, "payment_invalid", PaymentRequiredError],
+    [403, "model_not_allowed", PermissionDeniedError],
+    [403, "key_not_allowed", PermissionDeniedError],
+    [403, "forbidden", PermissionDeniedError],
+    [404, "not_found", NotFoundError],
+    [409, "idempotency_conflict", ConflictError],
+    [409, "idempotency_in_progress", ConflictError],
     [413, "payload_too_large", PayloadTooLargeError],
     [429, "rate_limited", RateLimitError],
     [502, "upstream_error", UpstreamError],
@@ -97,7 +106,7 @@ describe("error mapping", () => {
     const error = await call(client()).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ErrorClass);
     expect(error).toBeInstanceOf(SolRouterError);
-    expect(error).toMatchObject({ code, status, message: "plain words", requestId: "req_err" });
+    expect(error).toMatchObject({ code, status, message: "plain words", requestId: "req_err", name: ErrorClass.name });
     expect(api.server.requests).toHaveLength(1);
   });
 
@@ -109,7 +118,9 @@ describe("error mapping", () => {
   });
 
   it("handles non-JSON error bodies", async () => {
-    api.replies = [{ status: 502, body: "<html><h1>Bad Gateway</h1></html>", headers: { "content-type": "text/html" } }];
+    api.replies = [
+      { status: 502, body: "<html><h1>Bad Gateway</h1></html>", headers: { "content-type": "text/html" } },
+    ];
     const error = await call(client()).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UpstreamError);
     expect(error).toMatchObject({ code: "upstream_error", status: 502 });
@@ -126,7 +137,15 @@ describe("error mapping", () => {
       x402Version: 2,
       resource: { url: `${api.server.url}/agent` },
       accepts: [
-        { scheme: "exact", network: "solana:EtWTRABZaYq6iMfeYKouRu166VU2xqa1", asset: "Mint1", amount: "1500", payTo: "PayTo1", maxTimeoutSeconds: 60, extra: {} },
+        {
+          scheme: "exact",
+          network: "solana:EtWTRABZaYq6iMfeYKouRu166VU2xqa1",
+          asset: "Mint1",
+          amount: "1500",
+          payTo: "PayTo1",
+          maxTimeoutSeconds: 60,
+          extra: {},
+        },
       ],
     });
     api.replies = [{ status: 402, body: errorBody("payment_required"), headers: { "payment-required": header } }];
@@ -138,7 +157,10 @@ describe("error mapping", () => {
 
 describe("retries", () => {
   it("retries 429 after Retry-After, then succeeds", async () => {
-    api.replies = [{ status: 429, body: errorBody("rate_limited"), headers: { "retry-after": "1" } }, { status: 200, body: SUCCESS }];
+    api.replies = [
+      { status: 429, body: errorBody("rate_limited"), headers: { "retry-after": "1" } },
+      { status: 200, body: SUCCESS },
+    ];
     const started = Date.now();
     const res = await call(client({ maxRetries: 2 }));
     expect(res.output).toBe("hi!");
@@ -174,7 +196,10 @@ describe("retries", () => {
     [401, "invalid_api_key"],
     [502, "upstream_error"],
   ])("never retries %i %s", async (status, code) => {
-    api.replies = [{ status, body: errorBody(code) }, { status: 200, body: SUCCESS }];
+    api.replies = [
+      { status, body: errorBody(code) },
+      { status: 200, body: SUCCESS },
+    ];
     await expect(call(client({ maxRetries: 2 }))).rejects.toMatchObject({ code });
     expect(api.server.requests).toHaveLength(1);
   });

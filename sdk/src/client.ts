@@ -2,7 +2,10 @@ import { decodeBase64Json, isRecord } from "./base64-json.js";
 import { readEnv, redactApiKey, validateApiKey } from "./credentials.js";
 import type { BufferedResponse } from "./error-mapping.js";
 import { ConfigurationError, SolRouterError } from "./errors.js";
-import { send, type AttemptState } from "./transport.js";
+import { chatApi, type Completions } from "./chat.js";
+import type { ChatRequestOptions } from "./chat-types.js";
+import { openStream } from "./stream-transport.js";
+import { send, type AttemptState, type SendOptions } from "./transport.js";
 import type { AgentRequest, AgentResponse, FetchLike, ModelInfo, PaymentReceipt } from "./types.js";
 import { createX402Payer, type X402Options, type X402Payer } from "./x402.js";
 
@@ -24,6 +27,7 @@ export interface SolRouterOptions {
 export const DEFAULT_BASE_URL = "https://solrouter.com";
 const DEFAULT_TIMEOUT_MS = 120_000;
 const DEFAULT_MAX_RETRIES = 2;
+const CHAT_PATH = "/v1/chat/completions";
 const INSPECT = Symbol.for("nodejs.util.inspect.custom");
 
 export class SolRouter {
@@ -35,6 +39,7 @@ export class SolRouter {
   readonly #apiKey: string | undefined;
   readonly #x402: X402Payer | undefined;
   readonly #fetch: FetchLike | undefined;
+  #chat: { completions: Completions } | undefined;
 
   constructor(options: SolRouterOptions = {}) {
     if (options.x402 && options.apiKey !== undefined) {
@@ -65,30 +70,50 @@ export class SolRouter {
   /** Runs a prompt on a model. Paid by the API key's balance or, in x402 mode, per call on Solana. */
   async agent(request: AgentRequest): Promise<AgentResponse> {
     const { signal, prompt, model, maxTokens } = request;
-    const headers: Record<string, string> = { "content-type": "application/json", accept: "application/json" };
+    const body = JSON.stringify({ prompt, model, maxTokens });
+    const res = await send(this.#paidSend("/agent", body, { signal }, "application/json"));
+    const answer = parseJson(res);
+    if (!isRecord(answer) || typeof answer.output !== "string") {
+      throw invalidResponse(res, "the /agent response is missing `output`");
+    }
+    const result = answer as unknown as AgentResponse;
+    const requestId = res.headers.get("x-request-id");
+    if (requestId) result.requestId = requestId;
+    const receipt = decodeBase64Json(res.headers.get("payment-response") ?? res.headers.get("x-payment-response"));
+    if (isRecord(receipt)) result.payment = receipt as PaymentReceipt;
+    return result;
+  }
+
+  /**
+   * OpenAI-compatible Chat Completions (`POST /v1/chat/completions`):
+   * `client.chat.completions.create({ model, messages })` → a `chat.completion`;
+   * with `stream: true` → a `ChatCompletionStream` of chunks, the last one with `usage`.
+   */
+  get chat(): { completions: Completions } {
+    // A prototype getter over a private field: nothing new shows up when the client is printed.
+    return (this.#chat ??= chatApi({
+      post: (body, options) => send(this.#paidSend(CHAT_PATH, body, options, "application/json")),
+      open: (body, options) => openStream(this.#paidSend(CHAT_PATH, body, options, "text/event-stream")),
+    }));
+  }
+
+  /** A model call: paid with the API key, or in x402 mode by a payment made per attempt. */
+  #paidSend(path: string, body: string, options: ChatRequestOptions, accept: string): SendOptions {
+    const headers: Record<string, string> = { "content-type": "application/json", accept };
     if (this.#apiKey) headers.authorization = `Bearer ${this.#apiKey}`;
+    if (options.idempotencyKey !== undefined) headers["idempotency-key"] = options.idempotencyKey;
     const payer = this.#x402;
-    const res = await send({
-      url: `${this.baseUrl}/agent`,
-      init: { method: "POST", headers, body: JSON.stringify({ prompt, model, maxTokens }) },
-      signal,
+    return {
+      url: `${this.baseUrl}${path}`,
+      init: { method: "POST", headers, body },
+      signal: options.signal,
       timeoutMs: this.timeoutMs,
       maxRetries: this.maxRetries,
       getFetch: payer
         ? (state: AttemptState) => payer.fetchFor(state, this.#resolveFetch())
         : async () => this.#resolveFetch(),
       mapThrown: payer ? (error, state) => payer.mapThrown(error, state) : undefined,
-    });
-    const body = parseJson(res);
-    if (!isRecord(body) || typeof body.output !== "string") {
-      throw invalidResponse(res, "the /agent response is missing `output`");
-    }
-    const result = body as unknown as AgentResponse;
-    const requestId = res.headers.get("x-request-id");
-    if (requestId) result.requestId = requestId;
-    const receipt = decodeBase64Json(res.headers.get("payment-response") ?? res.headers.get("x-payment-response"));
-    if (isRecord(receipt)) result.payment = receipt as PaymentReceipt;
-    return result;
+    };
   }
 
   /** Lists models and prices. Public endpoint: no credentials are sent and nothing is paid. */
@@ -132,8 +157,8 @@ export class SolRouter {
   }
 
   toString(): string {
-    const fields = Object.entries(this.#redacted()).map(([k, v]) =>
-      `${k}: ${typeof v === "string" ? `'${v}'` : `{ payer: '${(v as { payer: string }).payer}' }`}`,
+    const fields = Object.entries(this.#redacted()).map(
+      ([k, v]) => `${k}: ${typeof v === "string" ? `'${v}'` : `{ payer: '${(v as { payer: string }).payer}' }`}`,
     );
     return `SolRouter { ${fields.join(", ")} }`;
   }

@@ -1,17 +1,6 @@
 import { decodeBase64Json, isRecord } from "./base64-json.js";
-import {
-  AuthenticationError,
-  InsufficientBalanceError,
-  InvalidRequestError,
-  PayloadTooLargeError,
-  PaymentRequiredError,
-  RateLimitError,
-  SolRouterError,
-  SpendLimitError,
-  UnavailableError,
-  UpstreamError,
-  type SolRouterErrorOptions,
-} from "./errors.js";
+import * as errors from "./errors.js";
+import type { SolRouterErrorOptions } from "./errors.js";
 import type { PaymentRequiredInfo } from "./types.js";
 
 /** A response whose body was already read inside the attempt's timeout window. */
@@ -27,6 +16,9 @@ const FALLBACK_CODES: Record<number, string> = {
   400: "invalid_request",
   401: "invalid_api_key",
   402: "payment_required",
+  403: "forbidden",
+  404: "not_found",
+  409: "conflict",
   413: "payload_too_large",
   429: "rate_limited",
   502: "upstream_error",
@@ -82,7 +74,7 @@ function fallbackMessage(res: BufferedResponse): string {
 export function errorFromResponse(
   res: BufferedResponse,
   knownPaymentRequired?: PaymentRequiredInfo,
-): SolRouterError {
+): errors.SolRouterError {
   const parsed = readContractError(res.text);
   const code = parsed?.code ?? FALLBACK_CODES[res.status] ?? "http_error";
   const options: SolRouterErrorOptions = {
@@ -95,34 +87,40 @@ export function errorFromResponse(
 
   switch (code) {
     case "insufficient_balance":
-      return new InsufficientBalanceError(options);
+      return new errors.InsufficientBalanceError(options);
     case "key_spend_limit":
-      return new SpendLimitError(options);
+      return new errors.SpendLimitError(options);
     case "payment_required":
     case "payment_invalid":
       return paymentError(options, res, knownPaymentRequired);
     case "rate_limited":
-      return new RateLimitError({ ...options, retryAfter });
+      return new errors.RateLimitError({ ...options, retryAfter });
     default:
       break;
   }
   switch (res.status) {
     case 400:
-      return new InvalidRequestError(options);
+      return new errors.InvalidRequestError(options);
     case 401:
-      return new AuthenticationError(options);
+      return new errors.AuthenticationError(options);
     case 402:
       return paymentError(options, res, knownPaymentRequired);
+    case 403:
+      return new errors.PermissionDeniedError(options);
+    case 404:
+      return new errors.NotFoundError(options);
+    case 409:
+      return new errors.ConflictError(options);
     case 413:
-      return new PayloadTooLargeError(options);
+      return new errors.PayloadTooLargeError(options);
     case 429:
-      return new RateLimitError({ ...options, retryAfter });
+      return new errors.RateLimitError({ ...options, retryAfter });
     case 502:
-      return new UpstreamError(options);
+      return new errors.UpstreamError(options);
     case 503:
-      return new UnavailableError({ ...options, retryAfter });
+      return new errors.UnavailableError({ ...options, retryAfter });
     default:
-      return new SolRouterError(options);
+      return new errors.SolRouterError(options);
   }
 }
 
@@ -130,8 +128,8 @@ function paymentError(
   options: SolRouterErrorOptions,
   res: BufferedResponse,
   knownPaymentRequired: PaymentRequiredInfo | undefined,
-): PaymentRequiredError {
-  return new PaymentRequiredError({
+): errors.PaymentRequiredError {
+  return new errors.PaymentRequiredError({
     ...options,
     paymentRequired: decodePaymentRequired(res.headers.get("payment-required")) ?? knownPaymentRequired,
   });

@@ -40,25 +40,24 @@ export class SolRouterError extends Error {
   }
 }
 
-/** Bad client setup: missing or malformed credentials, bad options, missing optional packages. */
-export class ConfigurationError extends SolRouterError {
-  override name = "ConfigurationError";
+// The kinds below differ only in their name, given as a string because minifiers rename classes.
+function named(name: string): typeof SolRouterError {
+  return class extends SolRouterError {
+    override name = name;
+  };
 }
+
+/** Bad client setup: missing or malformed credentials, bad options, missing optional packages. */
+export class ConfigurationError extends named("ConfigurationError") {}
 
 /** 401: the API key is unknown, revoked or expired, or the token is invalid. */
-export class AuthenticationError extends SolRouterError {
-  override name = "AuthenticationError";
-}
+export class AuthenticationError extends named("AuthenticationError") {}
 
 /** 402 `insufficient_balance`: top up the account's prepaid balance. */
-export class InsufficientBalanceError extends SolRouterError {
-  override name = "InsufficientBalanceError";
-}
+export class InsufficientBalanceError extends named("InsufficientBalanceError") {}
 
 /** 402 `key_spend_limit`: this API key hit the spend limit its owner set. */
-export class SpendLimitError extends SolRouterError {
-  override name = "SpendLimitError";
-}
+export class SpendLimitError extends named("SpendLimitError") {}
 
 /**
  * 402 `payment_required` / `payment_invalid`, or an x402 payment the SDK refused or failed to make.
@@ -79,48 +78,48 @@ export class PaymentRequiredError extends SolRouterError {
 }
 
 /** 400 `invalid_request` / `unknown_model`. */
-export class InvalidRequestError extends SolRouterError {
-  override name = "InvalidRequestError";
-}
+export class InvalidRequestError extends named("InvalidRequestError") {}
+
+/** 403 `model_not_allowed`, `key_not_allowed`, `forbidden`: this key may not do that (allowlist, key kind, limits). */
+export class PermissionDeniedError extends named("PermissionDeniedError") {}
+
+/** 404 `not_found`: no such key or generation for this credential. */
+export class NotFoundError extends named("NotFoundError") {}
+
+/** 409 `idempotency_conflict`, `idempotency_in_progress`, `too_many_keys`, `too_many_topups`. */
+export class ConflictError extends named("ConflictError") {}
 
 /** 413: the prompt is larger than the server accepts. */
-export class PayloadTooLargeError extends SolRouterError {
-  override name = "PayloadTooLargeError";
+export class PayloadTooLargeError extends named("PayloadTooLargeError") {}
+
+/**
+ * What 429 and 503 share: the server's Retry-After in seconds, when it sent one.
+ * Internal (not exported from the package): callers catch RateLimitError or UnavailableError.
+ */
+export abstract class RetryAfterError extends SolRouterError {
+  readonly retryAfter: number | undefined;
+
+  constructor(options: SolRouterErrorOptions & { retryAfter?: number }) {
+    super(options);
+    this.retryAfter = options.retryAfter;
+  }
+
+  override toJSON(): Record<string, unknown> {
+    return { ...super.toJSON(), retryAfter: this.retryAfter };
+  }
 }
 
 /** 429: slow down; `retryAfter` is the server's Retry-After in seconds when it sent one. */
-export class RateLimitError extends SolRouterError {
+export class RateLimitError extends RetryAfterError {
   override name = "RateLimitError";
-  readonly retryAfter: number | undefined;
-
-  constructor(options: SolRouterErrorOptions & { retryAfter?: number }) {
-    super(options);
-    this.retryAfter = options.retryAfter;
-  }
-
-  override toJSON(): Record<string, unknown> {
-    return { ...super.toJSON(), retryAfter: this.retryAfter };
-  }
 }
 
 /** 502: the model provider behind Solrouter failed. */
-export class UpstreamError extends SolRouterError {
-  override name = "UpstreamError";
-}
+export class UpstreamError extends named("UpstreamError") {}
 
 /** 503: Solrouter is temporarily unavailable; `retryAfter` is set when the server sent one. */
-export class UnavailableError extends SolRouterError {
+export class UnavailableError extends RetryAfterError {
   override name = "UnavailableError";
-  readonly retryAfter: number | undefined;
-
-  constructor(options: SolRouterErrorOptions & { retryAfter?: number }) {
-    super(options);
-    this.retryAfter = options.retryAfter;
-  }
-
-  override toJSON(): Record<string, unknown> {
-    return { ...super.toJSON(), retryAfter: this.retryAfter };
-  }
 }
 
 /** No usable HTTP response: DNS/TCP/TLS failure, reset connection, or `timeoutMs` elapsed (`code: "timeout"`). */

@@ -7,6 +7,9 @@ export {
   SpendLimitError,
   PaymentRequiredError,
   InvalidRequestError,
+  PermissionDeniedError,
+  NotFoundError,
+  ConflictError,
   PayloadTooLargeError,
   RateLimitError,
   UpstreamError,
@@ -29,3 +32,16 @@ export {
   type PaymentReceipt,
 } from "./types.js";
 export type { X402Options, X402Signer } from "./x402.js";
+export { ChatCompletionStream, type Completions } from "./chat.js";
+export type {
+  ChatRole,
+  ChatMessage,
+  ChatContentPart,
+  ChatCompletion,
+  ChatCompletionChunk,
+  ChatCompletionUsage,
+  ChatCompletionCreateParams,
+  ChatCompletionCreateParamsStreaming,
+  ChatCompletionCreateParamsNonStreaming,
+  ChatRequestOptions,
+} from "./chat-types.js";

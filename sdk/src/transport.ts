@@ -1,11 +1,5 @@
 import { errorFromResponse, type BufferedResponse } from "./error-mapping.js";
-import {
-  APIConnectionError,
-  APIUserAbortError,
-  RateLimitError,
-  SolRouterError,
-  UnavailableError,
-} from "./errors.js";
+import { APIConnectionError, APIUserAbortError, RateLimitError, SolRouterError, UnavailableError } from "./errors.js";
 import type { FetchLike, PaymentRequiredInfo } from "./types.js";
 
 /** What one attempt learned; x402 mode fills it in from inside the payment wrapper. */
@@ -37,27 +31,44 @@ const MAX_BACKOFF_MS = 8_000;
 const RETRY_AFTER_JITTER_MS = 250;
 
 /** Sends a request, retrying only failures that are safe and likely to succeed on a second try. */
-export async function send(options: SendOptions): Promise<BufferedResponse> {
-  for (let attempt = 0; ; attempt++) {
+export function send(options: SendOptions): Promise<BufferedResponse> {
+  return withRetries(options, async (state) => {
+    const res = await attemptOnce(options, state);
+    if (res.status >= 200 && res.status < 300) return res;
+    throw errorFromResponse(res, state.paymentRequired);
+  });
+}
+
+/**
+ * Runs `attempt` with a fresh AttemptState until it succeeds or its error must surface
+ * (see `retryDelayMs`); shared by buffered and streaming requests.
+ */
+export async function withRetries<T>(options: SendOptions, attempt: (state: AttemptState) => Promise<T>): Promise<T> {
+  for (let n = 0; ; n++) {
     const state: AttemptState = { paymentSent: false };
     let error: SolRouterError;
     try {
-      const res = await attemptOnce(options, state);
-      if (res.status >= 200 && res.status < 300) return res;
-      error = errorFromResponse(res, state.paymentRequired);
+      return await attempt(state);
     } catch (thrown) {
       error = toSolRouterError(thrown, state, options);
     }
-    const delay = retryDelayMs(error, attempt, options.maxRetries, state);
+    const delay = retryDelayMs(error, n, options.maxRetries, state);
     if (delay === undefined) throw error;
     await sleep(delay, options.signal);
   }
 }
 
-async function attemptOnce(options: SendOptions, state: AttemptState): Promise<BufferedResponse> {
-  const { signal, timeoutMs } = options;
-  if (signal?.aborted) throw userAbort(signal);
+/** One attempt's AbortController: it fires when the caller's signal does or when `timeoutMs` elapses. */
+export interface AttemptAbort {
+  controller: AbortController;
+  /** Stops following the caller's signal. */
+  detach(): void;
+  clearTimer(): void;
+  /** What a failed attempt throws: the caller's abort, a timeout, or the error itself. */
+  failure(error: unknown): unknown;
+}
 
+export function attemptAbort({ signal, timeoutMs }: Pick<SendOptions, "signal" | "timeoutMs">): AttemptAbort {
   const controller = new AbortController();
   const onUserAbort = () => controller.abort(signal?.reason);
   signal?.addEventListener("abort", onUserAbort, { once: true });
@@ -66,6 +77,27 @@ async function attemptOnce(options: SendOptions, state: AttemptState): Promise<B
     timedOut = true;
     controller.abort();
   }, timeoutMs);
+  return {
+    controller,
+    detach: () => signal?.removeEventListener("abort", onUserAbort),
+    clearTimer: () => clearTimeout(timer),
+    failure: (error) => {
+      if (signal?.aborted) return userAbort(signal);
+      if (!timedOut) return error;
+      return new APIConnectionError({
+        code: "timeout",
+        message: `Request to Solrouter timed out after ${timeoutMs} ms.`,
+        cause: error,
+      });
+    },
+  };
+}
+
+async function attemptOnce(options: SendOptions, state: AttemptState): Promise<BufferedResponse> {
+  const { signal } = options;
+  if (signal?.aborted) throw userAbort(signal);
+
+  const { controller, detach, clearTimer, failure } = attemptAbort(options);
   // Racing the abort keeps the deadline even when something ignores the signal
   // (e.g. the x402 library's Solana RPC calls while it builds a payment).
   const abortedPromise = new Promise<never>((_, reject) => {
@@ -83,26 +115,22 @@ async function attemptOnce(options: SendOptions, state: AttemptState): Promise<B
   try {
     return await Promise.race([run(), abortedPromise]);
   } catch (error) {
-    if (signal?.aborted) throw userAbort(signal);
-    if (timedOut) {
-      throw new APIConnectionError({
-        code: "timeout",
-        message: `Request to Solrouter timed out after ${timeoutMs} ms.`,
-        cause: error,
-      });
-    }
-    throw error;
+    throw failure(error);
   } finally {
-    clearTimeout(timer);
-    signal?.removeEventListener("abort", onUserAbort);
+    clearTimer();
+    detach();
   }
 }
 
-function userAbort(signal: AbortSignal): APIUserAbortError {
+export function userAbort(signal: AbortSignal): APIUserAbortError {
   return new APIUserAbortError({ message: "The request was aborted by the caller.", cause: signal.reason });
 }
 
-function toSolRouterError(thrown: unknown, state: AttemptState, options: SendOptions): SolRouterError {
+export function toSolRouterError(
+  thrown: unknown,
+  state: AttemptState,
+  options: Pick<SendOptions, "url" | "mapThrown">,
+): SolRouterError {
   if (thrown instanceof SolRouterError) return thrown;
   const mapped = options.mapThrown?.(thrown, state);
   if (mapped) return mapped;
@@ -156,7 +184,7 @@ function backoffMs(attempt: number): number {
   return ceiling / 2 + Math.random() * (ceiling / 2);
 }
 
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(userAbort(signal));
     const onAbort = () => {

@@ -24,7 +24,13 @@ import {
 } from "./index.js";
 
 const TOKEN_PROGRAM = "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA";
-const SUCCESS = { id: "run_1", model: "gpt-oss:20b", output: "hi", usage: { inputTokens: 1, outputTokens: 1 }, costMicro: 2500 };
+const SUCCESS = {
+  id: "run_1",
+  model: "gpt-oss:20b",
+  output: "hi",
+  usage: { inputTokens: 1, outputTokens: 1 },
+  costMicro: 2500,
+};
 
 let signer: KeyPairSigner;
 let mint: string; // a custom mint the library does not know, like our local cluster's USDC
@@ -38,7 +44,16 @@ let server: MockServer;
 let rpcCalls: string[];
 
 function requirement(overrides: Partial<PaymentRequirements> = {}): PaymentRequirements {
-  return { scheme: "exact", network: SOLANA_DEVNET, asset: mint, amount, payTo, maxTimeoutSeconds: 60, extra: { feePayer }, ...overrides };
+  return {
+    scheme: "exact",
+    network: SOLANA_DEVNET,
+    asset: mint,
+    amount,
+    payTo,
+    maxTimeoutSeconds: 60,
+    extra: { feePayer },
+    ...overrides,
+  };
 }
 let accepts: () => PaymentRequirements[];
 
@@ -55,7 +70,14 @@ function handleRpc(req: RecordedRequest): Reply {
   rpcCalls.push(method);
   const context = { slot: 1 };
   if (method === "getAccountInfo") {
-    const value = { data: [mintAccountBase64(), "base64"], executable: false, lamports: 1_461_600, owner: TOKEN_PROGRAM, rentEpoch: 0, space: 82 };
+    const value = {
+      data: [mintAccountBase64(), "base64"],
+      executable: false,
+      lamports: 1_461_600,
+      owner: TOKEN_PROGRAM,
+      rentEpoch: 0,
+      space: 82,
+    };
     return { status: 200, body: { jsonrpc: "2.0", id, result: { context, value } } };
   }
   if (method === "getLatestBlockhash") {
@@ -67,13 +89,22 @@ function handleRpc(req: RecordedRequest): Reply {
 
 beforeAll(async () => {
   signer = await generateKeyPairSigner();
-  [mint, payTo, feePayer] = await Promise.all([1, 2, 3].map(async () => (await generateKeyPairSigner()).address));
+  const address = async () => (await generateKeyPairSigner()).address;
+  [mint, payTo, feePayer] = await Promise.all([address(), address(), address()]);
   server = await startMockServer((req) => {
     if (req.path === "/rpc") return handleRpc(req);
     const signature = req.headers["payment-signature"];
     if (typeof signature === "string") return onPaid(decodePaymentSignatureHeader(signature));
-    const header = encodePaymentRequiredHeader({ x402Version: 2, resource: { url: `${server.url}/agent` }, accepts: accepts() });
-    return { status: 402, body: errorBody("payment_required", "Pay per call."), headers: { "payment-required": header } };
+    const header = encodePaymentRequiredHeader({
+      x402Version: 2,
+      resource: { url: `${server.url}/agent` },
+      accepts: accepts(),
+    });
+    return {
+      status: 402,
+      body: errorBody("payment_required", "Pay per call."),
+      headers: { "payment-required": header },
+    };
   });
 });
 afterAll(() => server.close());
@@ -86,7 +117,12 @@ beforeEach(() => {
     status: 200,
     body: SUCCESS,
     headers: {
-      "payment-response": encodePaymentResponseHeader({ success: true, transaction: "5igTx", network: payload.accepted.network, payer: signer.address }),
+      "payment-response": encodePaymentResponseHeader({
+        success: true,
+        transaction: "5igTx",
+        network: payload.accepted.network,
+        payer: signer.address,
+      }),
     },
   });
   vi.stubEnv("SOLROUTER_API_KEY", "");
@@ -131,7 +167,9 @@ describe("x402 mode", () => {
 
   it("refuses a payment above maxPaymentMicro without signing anything", async () => {
     amount = "2000001";
-    const error = (await call(x402Client({ maxPaymentMicro: 2_000_000 })).catch((e: unknown) => e)) as PaymentRequiredError;
+    const error = (await call(x402Client({ maxPaymentMicro: 2_000_000 })).catch(
+      (e: unknown) => e,
+    )) as PaymentRequiredError;
     expect(error).toBeInstanceOf(PaymentRequiredError);
     expect(error.code).toBe("payment_required");
     expect(error.message).toMatch(/exceeds maxPaymentMicro 2000000/);
@@ -151,7 +189,9 @@ describe("x402 mode", () => {
     expect(other).toBeInstanceOf(PaymentRequiredError);
     expect((other as Error).message).toMatch(/not in x402\.assets/);
 
-    const mainnetOnly = await call(x402Client({ networks: ["solana:5eykt4UsFv8P8NJdTREpY1vzqKqZKvdp"] })).catch((e: unknown) => e);
+    const mainnetOnly = await call(x402Client({ networks: ["solana:5eykt4UsFv8P8NJdTREpY1vzqKqZKvdp"] })).catch(
+      (e: unknown) => e,
+    );
     expect(mainnetOnly).toBeInstanceOf(PaymentRequiredError);
   });
 
@@ -185,7 +225,9 @@ describe("x402 configuration", () => {
     expect(() => new SolRouter({ x402: { signer: { address: "abc" } } })).toThrow(/cannot sign/);
     expect(() => x402Client({ maxPaymentMicro: 0 })).toThrow(ConfigurationError);
     expect(() => x402Client({ networks: ["solana:nope" as never] })).toThrow(ConfigurationError);
-    expect(() => new SolRouter({ apiKey: `sk_solrouter_${"a".repeat(38)}`, x402: { signer } })).toThrow(/either apiKey or x402/);
+    expect(() => new SolRouter({ apiKey: `sk_solrouter_${"a".repeat(38)}`, x402: { signer } })).toThrow(
+      /either apiKey or x402/,
+    );
   });
 
   it("ignores SOLROUTER_API_KEY in x402 mode and never prints the signer's secret", async () => {

@@ -13,6 +13,7 @@ import {
 // Type-only imports are erased, so API-key users never load (or need) the x402 packages.
 type FetchModule = typeof import("@x402/fetch");
 type SvmModule = typeof import("@x402/svm/exact/client");
+type SiwxModule = typeof import("@x402/extensions/sign-in-with-x");
 type KitSigner = ConstructorParameters<SvmModule["ExactSvmScheme"]>[0];
 
 /**
@@ -23,6 +24,8 @@ export interface X402Signer {
   readonly address: string;
   signTransactions?: (...args: never[]) => unknown;
   modifyAndSignTransactions?: (...args: never[]) => unknown;
+  /** Needed for `signIn` (sign in with x402). */
+  signMessages?: (...args: never[]) => unknown;
 }
 
 export interface X402Options {
@@ -40,10 +43,19 @@ export interface X402Options {
   /** Restrict payments to these mint addresses; default: whatever mint the server asks for. */
   assets?: string[];
   /**
-   * Pre-imported modules, for bundlers that cannot follow the SDK's runtime import():
-   * `{ fetch: await import("@x402/fetch"), svm: await import("@x402/svm/exact/client") }`.
+   * Sign in with x402 before paying: when Solrouter's 402 offers the sign-in-with-x challenge, the
+   * signer signs it (a message, not a payment) and a wallet whose Solrouter account has the
+   * balance is served from that balance; otherwise the call is paid as usual. Costs one more
+   * round trip per call for a wallet without a balance. Needs `@x402/extensions` and a signer
+   * that can sign messages (a @solana/kit KeyPairSigner can). Default false.
    */
-  modules?: { fetch: unknown; svm: unknown };
+  signIn?: boolean;
+  /**
+   * Pre-imported modules, for bundlers that cannot follow the SDK's runtime import():
+   * `{ fetch: await import("@x402/fetch"), svm: await import("@x402/svm/exact/client") }`, plus
+   * `siwx: await import("@x402/extensions/sign-in-with-x")` with `signIn`.
+   */
+  modules?: { fetch: unknown; svm: unknown; siwx?: unknown };
 }
 
 /** The client's handle on x402 mode; only the SDK uses it. */
@@ -55,7 +67,7 @@ export interface X402Payer {
 
 const SUPPORTED_NETWORKS: readonly SolanaNetwork[] = [SOLANA_MAINNET, SOLANA_DEVNET];
 const DEFAULT_MAX_PAYMENT_MICRO = 1_000_000n;
-const INSTALL_HINT = "npm install @x402/fetch @x402/svm @solana/kit";
+const INSTALL_HINT = "npm install @x402/fetch @x402/svm @solana/kit (and @x402/extensions for signIn)";
 
 function invalid(message: string): ConfigurationError {
   return new ConfigurationError({ code: "invalid_config", message });
@@ -74,6 +86,11 @@ function normalize(options: X402Options) {
   const unknown = networks.filter((n) => !SUPPORTED_NETWORKS.includes(n));
   if (networks.length === 0 || unknown.length > 0) {
     throw invalid(`x402.networks must be a non-empty subset of: ${SUPPORTED_NETWORKS.join(", ")}.`);
+  }
+  if (options.signIn && typeof signer.signMessages !== "function") {
+    throw invalid(
+      "x402.signIn needs a signer that can sign messages (signMessages), e.g. a @solana/kit KeyPairSigner.",
+    );
   }
   const raw = options.maxPaymentMicro ?? DEFAULT_MAX_PAYMENT_MICRO;
   if ((typeof raw === "number" && !Number.isSafeInteger(raw)) || BigInt(raw) <= 0n) {
@@ -127,16 +144,26 @@ async function build(options: X402Options, config: Normalized): Promise<(inner: 
   // Solrouter's local cluster uses its own USDC mint, so accept any asset here and enforce the
   // caller's micro-USD cap (and optional mint allowlist) in our own policy instead.
   client.setSpendControls({ allowedAssets: true, maxAmountPerPayment: false });
-  client.registerPolicy((_version, requirements) =>
-    requirements.filter((r) => refusalReason(r, config) === undefined),
-  );
-  return (inner) => fetchModule.wrapFetchWithPayment(inner as typeof globalThis.fetch, client);
+  client.registerPolicy((_version, requirements) => requirements.filter((r) => refusalReason(r, config) === undefined));
+  if (!options.signIn) return (inner) => fetchModule.wrapFetchWithPayment(inner as typeof globalThis.fetch, client);
+  const siwx = options.modules
+    ? (options.modules.siwx as SiwxModule)
+    : await importPeer<SiwxModule>("@x402/extensions/sign-in-with-x");
+  if (typeof siwx?.wrapFetchWithSIWx !== "function") {
+    throw invalid("x402.modules.siwx must be the @x402/extensions/sign-in-with-x module.");
+  }
+  const messageSigner = config.signer as unknown as Parameters<SiwxModule["wrapFetchWithSIWx"]>[1];
+  // Sign-in is tried first, inside the payment wrapper: a 402 it cannot turn into an answer (no
+  // account, too low a balance) reaches the payment wrapper, which pays as without it.
+  return (inner) =>
+    fetchModule.wrapFetchWithPayment(siwx.wrapFetchWithSIWx(inner as typeof globalThis.fetch, messageSigner), client);
 }
 
 /** Wraps the real fetch to learn, per attempt, whether we paid and what the server asked for. */
 function recordingFetch(state: AttemptState, baseFetch: FetchLike): FetchLike {
   return async (input, init) => {
-    const headers = typeof Request !== "undefined" && input instanceof Request ? input.headers : new Headers(init?.headers);
+    const headers =
+      typeof Request !== "undefined" && input instanceof Request ? input.headers : new Headers(init?.headers);
     if (headers.has("payment-signature") || headers.has("x-payment")) state.paymentSent = true;
     let res: Response;
     try {
@@ -174,7 +201,9 @@ function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-async function loadModules(injected: X402Options["modules"]): Promise<{ fetchModule: FetchModule; svmModule: SvmModule }> {
+async function loadModules(
+  injected: X402Options["modules"],
+): Promise<{ fetchModule: FetchModule; svmModule: SvmModule }> {
   const [fetchModule, svmModule] = injected
     ? [injected.fetch as FetchModule, injected.svm as SvmModule]
     : await Promise.all([importPeer<FetchModule>("@x402/fetch"), importPeer<SvmModule>("@x402/svm/exact/client")]);

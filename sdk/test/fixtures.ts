@@ -26,7 +26,9 @@ export interface MockApi {
 export function setupMockApi(): MockApi {
   const api = { replies: [] } as unknown as MockApi;
   beforeAll(async () => {
-    api.server = await startMockServer((_req, index) => api.replies[Math.min(index, api.replies.length - 1)] ?? { status: 500 });
+    api.server = await startMockServer(
+      (_req, index) => api.replies[Math.min(index, api.replies.length - 1)] ?? { status: 500 },
+    );
   });
   afterAll(() => api.server.close());
   beforeEach(() => {

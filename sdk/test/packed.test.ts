@@ -10,15 +10,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as agentRoute from "@/app/agent/route";
 import * as modelsRoute from "@/app/api/models/route";
 import { postLedgerEntry } from "@/lib/billing/ledger";
-import { setDb } from "@/lib/db";
-import { overrideEnv } from "@/lib/env";
-import { resetGateway } from "@/lib/gateway/runtime";
 import { generateApiKey } from "@/lib/keys/format";
-import { openTestDb, type TestDb } from "@/lib/test/db";
 import { packWorkspace, scratchProject, tsc, type PackedPackage } from "@/lib/test/packed";
+import { testRuntime } from "@/lib/test/runtime";
 import { serveRoutes } from "@/lib/test/serve";
 import { signedInAccount } from "@/lib/test/session";
-import { startMockModel, type MockModel } from "@/scripts/mock-model";
 
 const EXAMPLE = `import { SolRouter, InsufficientBalanceError, type AgentResponse } from "@solrouter/sdk";
 
@@ -33,7 +29,16 @@ try {
 }
 `;
 const TSCONFIG = {
-  compilerOptions: { strict: true, target: "ES2022", module: "NodeNext", moduleResolution: "NodeNext", lib: ["ES2022", "DOM"], types: [], outDir: "out", skipLibCheck: false },
+  compilerOptions: {
+    strict: true,
+    target: "ES2022",
+    module: "NodeNext",
+    moduleResolution: "NodeNext",
+    lib: ["ES2022", "DOM"],
+    types: [],
+    outDir: "out",
+    skipLibCheck: false,
+  },
   include: ["example.ts", "env.d.ts"],
 };
 // The example reads one variable; declared here so the scratch project needs no @types/node.
@@ -42,41 +47,43 @@ const ENV_D_TS = "declare const process: { env: Record<string, string | undefine
 let work: string;
 let pkg: PackedPackage;
 let project: string;
-let db: TestDb;
-let upstream: MockModel;
 let server: { url: string; close(): Promise<void> };
 
 beforeAll(async () => {
   work = fs.mkdtempSync(path.join(os.tmpdir(), "sdk-packed-"));
   pkg = packWorkspace("sdk", work);
-  project = scratchProject([pkg.tarball], { "example.ts": EXAMPLE, "env.d.ts": ENV_D_TS, "tsconfig.json": JSON.stringify(TSCONFIG) });
-  upstream = await startMockModel();
-  overrideEnv({ APP_URL: "http://localhost:3000", UPSTREAM_URL: upstream.url, DATA_DIR: path.join(work, "app") });
-  db = await openTestDb("pglite");
-  setDb(db);
-  await resetGateway();
-  server = await serveRoutes({ "/agent": agentRoute, "/api/models": modelsRoute });
+  project = scratchProject([pkg.tarball], {
+    "example.ts": EXAMPLE,
+    "env.d.ts": ENV_D_TS,
+    "tsconfig.json": JSON.stringify(TSCONFIG),
+  });
 }, 180_000);
-
-afterAll(async () => {
-  await server?.close();
-  await resetGateway();
-  setDb(undefined);
-  await db?.close();
-  await upstream?.close();
+afterAll(() => {
   for (const dir of [work, project]) if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
 
+const { db } = testRuntime("pglite", {
+  model: true,
+  env: () => ({ APP_URL: "http://localhost:3000", DATA_DIR: path.join(work, "app") }),
+});
+
+beforeAll(async () => {
+  server = await serveRoutes({ "/agent": agentRoute, "/api/models": modelsRoute });
+});
+afterAll(() => server?.close());
+
 describe("@solrouter/sdk as published", () => {
   it("ships its build, types, LICENSE, and source maps whose sources are in the package", () => {
-    for (const f of ["LICENSE", "README.md", "package.json", "dist/index.js", "dist/index.d.ts"]) expect(pkg.files).toContain(f);
+    for (const f of ["LICENSE", "README.md", "package.json", "dist/index.js", "dist/index.d.ts"])
+      expect(pkg.files).toContain(f);
     expect(pkg.files.some((f) => f.endsWith(".test.ts"))).toBe(false);
     const maps = pkg.files.filter((f) => f.endsWith(".map"));
     expect(maps.length).toBeGreaterThan(0);
     const installed = path.join(project, "node_modules/@solrouter/sdk");
     for (const map of maps) {
       const { sources } = JSON.parse(fs.readFileSync(path.join(installed, map), "utf8")) as { sources: string[] };
-      for (const source of sources) expect(fs.existsSync(path.resolve(installed, path.dirname(map), source)), `${map} → ${source}`).toBe(true);
+      for (const source of sources)
+        expect(fs.existsSync(path.resolve(installed, path.dirname(map), source)), `${map} → ${source}`).toBe(true);
     }
     const meta = JSON.parse(fs.readFileSync(path.join(installed, "package.json"), "utf8"));
     expect(meta).toMatchObject({ license: "MIT", repository: { type: "git", directory: "sdk" } });
@@ -86,7 +93,11 @@ describe("@solrouter/sdk as published", () => {
     tsc(project, ["-p", "tsconfig.json"]);
     const { accountId } = await signedInAccount();
     const key = generateApiKey();
-    await db.query("INSERT INTO api_keys (account_id, name, key_hash, start) VALUES ($1, 'packed', $2, $3)", [accountId, key.hash, key.start]);
+    await db.query("INSERT INTO api_keys (account_id, name, key_hash, start) VALUES ($1, 'packed', $2, $3)", [
+      accountId,
+      key.hash,
+      key.start,
+    ]);
     await postLedgerEntry({ accountId, amountMicro: 1_000_000n, kind: "adjustment", reference: `packed:${accountId}` });
     // Run outside this process so Node resolves the SDK from the scratch project's node_modules.
     const { stdout } = await promisify(execFile)(process.execPath, ["out/example.js"], {
@@ -99,7 +110,9 @@ describe("@solrouter/sdk as published", () => {
   });
 
   it("rejects a wrong use at compile time, from the shipped declarations", () => {
-    fs.writeFileSync(path.join(project, "example.ts"), EXAMPLE.replace('maxTokens: 32', 'maxTokens: "32"'));
-    expect(() => tsc(project, ["-p", "tsconfig.json"])).toThrow(/example\.ts\(5,\d+\): error TS2322: Type 'string' is not assignable to type 'number'/);
+    fs.writeFileSync(path.join(project, "example.ts"), EXAMPLE.replace("maxTokens: 32", 'maxTokens: "32"'));
+    expect(() => tsc(project, ["-p", "tsconfig.json"])).toThrow(
+      /example\.ts\(5,\d+\): error TS2322: Type 'string' is not assignable to type 'number'/,
+    );
   });
 });
