@@ -3,7 +3,8 @@ import "./globals.css";
 
 export const metadata: Metadata = {
   title: { default: "Solrouter — LLM calls paid from your Solana wallet", template: "%s · Solrouter" },
-  description: "Pay-per-call LLM API. No sign-up: connect a Solana wallet, top up with USDC or $ROUTER, get an API key.",
+  description:
+    "Pay-per-call LLM API. No sign-up: connect a Solana wallet, top up with USDC or $ROUTER, get an API key.",
 };
 
 export const viewport: Viewport = {
@@ -22,7 +23,15 @@ export default function RootLayout({ children }: { children: React.ReactNode }) 
       <head>
         <script dangerouslySetInnerHTML={{ __html: themeScript }} />
       </head>
-      <body className="min-h-screen font-sans">{children}</body>
+      <body className="min-h-screen font-sans">
+        <a
+          href="#main"
+          className="sr-only z-50 rounded-md bg-white px-3 py-2 text-sm font-medium text-zinc-900 shadow focus:not-sr-only focus:fixed focus:left-3 focus:top-3 dark:bg-zinc-900 dark:text-zinc-100"
+        >
+          Skip to content
+        </a>
+        {children}
+      </body>
     </html>
   );
 }

@@ -23,7 +23,11 @@ export async function apiFetch<T>(path: string, init: RequestInit & { json?: unk
     // The session ended (expired or signed out in another tab): a full load clears cached data.
     // eslint-disable-next-line @next/next/no-location-assign-relative-destination
     if (res.status === 401 && body?.error?.code === "unauthenticated") window.location.assign("/");
-    throw new ApiError(res.status, body?.error?.code ?? "http_error", body?.error?.message ?? `Request failed (${res.status}).`);
+    throw new ApiError(
+      res.status,
+      body?.error?.code ?? "http_error",
+      body?.error?.message ?? `Request failed (${res.status}).`,
+    );
   }
   return body as T;
 }

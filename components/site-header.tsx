@@ -6,7 +6,13 @@ export function Logo() {
     <Link href="/" className="flex items-center gap-2 font-semibold tracking-tight">
       <svg width="22" height="22" viewBox="0 0 24 24" aria-hidden="true">
         <rect width="24" height="24" rx="6" className="fill-accent-600" />
-        <path d="M7 15.5c1.2 1.2 2.8 1.8 5 1.8 2.6 0 4-1.1 4-2.7 0-3.6-8.6-1.9-8.6-6 0-1.6 1.5-2.9 4.2-2.9 1.9 0 3.3.5 4.4 1.5" fill="none" stroke="white" strokeWidth="1.8" strokeLinecap="round" />
+        <path
+          d="M7 15.5c1.2 1.2 2.8 1.8 5 1.8 2.6 0 4-1.1 4-2.7 0-3.6-8.6-1.9-8.6-6 0-1.6 1.5-2.9 4.2-2.9 1.9 0 3.3.5 4.4 1.5"
+          fill="none"
+          stroke="white"
+          strokeWidth="1.8"
+          strokeLinecap="round"
+        />
       </svg>
       Solrouter
     </Link>

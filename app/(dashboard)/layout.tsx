@@ -1,6 +1,4 @@
-import { headers } from "next/headers";
-import { redirect } from "next/navigation";
-import { findSession, sessionToken } from "@/lib/auth/session";
+import { requireSession } from "@/lib/auth/current";
 import { Logo } from "@/components/site-header";
 import { ThemeToggle } from "@/components/theme-toggle";
 import { Providers } from "@/components/providers";
@@ -11,8 +9,7 @@ import { LowBalanceBanner } from "./_components/low-balance-banner";
 export const dynamic = "force-dynamic";
 
 export default async function DashboardLayout({ children }: { children: React.ReactNode }) {
-  const session = await findSession(sessionToken((await headers()).get("cookie")));
-  if (!session) redirect("/");
+  const session = await requireSession();
   return (
     <Providers>
       <div className="min-h-screen">
@@ -26,7 +23,10 @@ export default async function DashboardLayout({ children }: { children: React.Re
           </div>
           <NavLinks />
         </header>
-        <main className="mx-auto max-w-6xl px-4 py-6 sm:px-6 sm:py-8"><LowBalanceBanner />{children}</main>
+        <main id="main" tabIndex={-1} className="mx-auto max-w-6xl px-4 py-6 sm:px-6 sm:py-8">
+          <LowBalanceBanner />
+          {children}
+        </main>
       </div>
     </Providers>
   );

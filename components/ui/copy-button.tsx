@@ -1,7 +1,20 @@
 "use client";
 import { useState } from "react";
 
-export function CopyButton({ value, label = "Copy", className = "", testId }: { value: string; label?: string; className?: string; testId?: string }) {
+export function CopyButton({
+  value,
+  label = "Copy",
+  className = "",
+  testId,
+  onCopied,
+}: {
+  value: string;
+  label?: string;
+  className?: string;
+  testId?: string;
+  /** Called once the value is on the clipboard. */
+  onCopied?: () => void;
+}) {
   const [state, setState] = useState<"idle" | "copied" | "failed">("idle");
   return (
     <button
@@ -12,6 +25,7 @@ export function CopyButton({ value, label = "Copy", className = "", testId }: { 
         try {
           await navigator.clipboard.writeText(value);
           setState("copied");
+          onCopied?.();
         } catch {
           setState("failed");
         }

@@ -1,6 +1,42 @@
 "use client";
 import { useEffect, useId, useRef } from "react";
 
+/** What opened a dialog: the element, and the [data-focus-return] holder it sat in (e.g. a key's row). */
+type Opener = { el: HTMLElement | null; holder: string | null };
+
+function openerNow(): Opener {
+  const active = document.activeElement;
+  const el = active instanceof HTMLElement && active !== document.body ? active : null;
+  // Read now: once the Revoke button is removed from its row, `closest` cannot find the row.
+  return { el, holder: el?.closest("[data-focus-return]")?.getAttribute("data-focus-return") ?? null };
+}
+
+/**
+ * Focus goes back to what opened the dialog; when that is gone (the Revoke button of a key just
+ * revoked), to the [data-focus-return] holder it sat in (the key's row, found again by its value
+ * even if React replaced it), the fallback, then the page's heading: never to the body.
+ */
+function restoreFocus({ el: opener, holder: holderId }: Opener, fallback: string | undefined) {
+  const holder = holderId ? document.querySelector(`[data-focus-return="${CSS.escape(holderId)}"]`) : null;
+  // The body is "focusable" but is no place for a keyboard user to land: it is what a dialog opened
+  // from another closing dialog (create key → secret) sees as its opener.
+  const usable = (el: Element | null): el is HTMLElement =>
+    el instanceof HTMLElement &&
+    el !== document.body &&
+    el.isConnected &&
+    !el.matches(":disabled") &&
+    el.getClientRects().length > 0;
+  for (const el of [opener, holder, fallback ? document.querySelector(fallback) : null]) {
+    if (usable(el)) return el.focus();
+  }
+  // A heading takes focus only with a tabindex; -1 keeps it out of the Tab order.
+  const heading = document.querySelector<HTMLElement>("main h1");
+  if (heading) {
+    if (!heading.hasAttribute("tabindex")) heading.tabIndex = -1;
+    heading.focus();
+  }
+}
+
 // The native <dialog> gives us a focus trap, Escape to close and a backdrop for free.
 export function Dialog({
   open,
@@ -11,6 +47,7 @@ export function Dialog({
   dismissable = true,
   testId,
   wide = false,
+  focusFallback,
 }: {
   open: boolean;
   onClose: () => void;
@@ -21,20 +58,39 @@ export function Dialog({
   testId?: string;
   /** For dialogs with code or tables in them. */
   wide?: boolean;
+  /** A selector to focus on close when the opener no longer exists. */
+  focusFallback?: string;
 }) {
   const ref = useRef<HTMLDialogElement>(null);
   // Several dialogs can sit in one page; each needs its own title id.
   const titleId = useId();
+  const opener = useRef<Opener>({ el: null, holder: null });
+  const fallback = useRef(focusFallback);
+  useEffect(() => {
+    fallback.current = focusFallback;
+  }, [focusFallback]);
   useEffect(() => {
     const d = ref.current;
     if (!d) return;
     if (open && !d.open) {
+      opener.current = openerNow();
       d.showModal();
       // React does not render `autoFocus` as an attribute, so showModal cannot see it.
       d.querySelector<HTMLElement>("[data-autofocus]")?.focus();
     }
-    if (!open && d.open) d.close();
+    if (!open && d.open) {
+      d.close();
+      // After React has applied the change that closed the dialog (a revoked row loses its buttons).
+      setTimeout(() => restoreFocus(opener.current, fallback.current), 0);
+    }
   }, [open]);
+  // A dialog unmounted while open (rendered only while needed) restores focus the same way.
+  useEffect(() => {
+    const d = ref.current;
+    return () => {
+      if (d?.open) setTimeout(() => restoreFocus(opener.current, fallback.current), 0);
+    };
+  }, []);
   return (
     <dialog
       ref={ref}

@@ -1,6 +1,7 @@
 "use client";
 import { useState } from "react";
 import { shortAddress } from "@/lib/format";
+import { WALLET_STORAGE_KEY } from "@/components/wallet/wallet-errors";
 
 export function WalletChip({ wallet }: { wallet: string }) {
   const [copied, setCopied] = useState(false);
@@ -11,7 +12,6 @@ export function WalletChip({ wallet }: { wallet: string }) {
         type="button"
         data-testid="wallet-chip"
         title={`${wallet} — click to copy`}
-        aria-label={`Wallet ${wallet}. Copy address`}
         className="btn-secondary px-2.5 py-1.5 font-mono text-xs"
         onClick={async () => {
           await navigator.clipboard.writeText(wallet).catch(() => {});
@@ -20,7 +20,9 @@ export function WalletChip({ wallet }: { wallet: string }) {
         }}
       >
         <span className="h-2 w-2 rounded-full bg-emerald-500" aria-hidden="true" />
+        {/* The accessible name starts with the visible text (axe label-content-name-mismatch). */}
         {copied ? "Copied" : shortAddress(wallet)}
+        <span className="sr-only">{copied ? " wallet address" : ", copy wallet address"}</span>
       </button>
       <button
         type="button"
@@ -29,7 +31,7 @@ export function WalletChip({ wallet }: { wallet: string }) {
         onClick={async () => {
           setSigningOut(true);
           await fetch("/api/auth/logout", { method: "POST" }).catch(() => {});
-          localStorage.removeItem("solrouter.wallet");
+          localStorage.removeItem(WALLET_STORAGE_KEY);
           // A full load, not a client navigation: it drops every cached query and the wallet
           // adapter's state along with the signed-out session.
           // eslint-disable-next-line @next/next/no-location-assign-relative-destination

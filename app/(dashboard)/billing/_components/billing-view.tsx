@@ -1,5 +1,6 @@
 "use client";
 import { useWallet } from "@solana/wallet-adapter-react";
+import { QueryErrorAlert } from "@/components/ui/alert";
 import { formatUsd } from "@/lib/format";
 import { useMe, type ChainInfo } from "./billing-api";
 import { History } from "./history";
@@ -7,7 +8,11 @@ import { TopUpCard } from "./top-up-card";
 import { WalletCard } from "./wallet-card";
 import { useIsClient, WalletProviders } from "./wallet-providers";
 
-const CLUSTER_NAME: Record<ChainInfo["cluster"], string> = { localnet: "Local cluster", devnet: "Devnet", "mainnet-beta": "Mainnet" };
+const CLUSTER_NAME: Record<ChainInfo["cluster"], string> = {
+  localnet: "Local cluster",
+  devnet: "Devnet",
+  "mainnet-beta": "Mainnet",
+};
 
 function BalanceCard({ cluster }: { cluster: ChainInfo["cluster"] }) {
   const me = useMe();
@@ -24,9 +29,20 @@ function BalanceCard({ cluster }: { cluster: ChainInfo["cluster"] }) {
             </span>
           ) : null}
         </div>
-        <p className="mt-2 text-4xl font-semibold tracking-tight tabular-nums sm:text-5xl" data-testid="balance" aria-live="polite">
-          {me.data ? formatUsd(me.data.balanceMicro) : <span className="inline-block h-10 w-40 animate-pulse rounded bg-zinc-200 align-middle dark:bg-zinc-800" />}
+        <p
+          className="mt-2 text-4xl font-semibold tracking-tight tabular-nums sm:text-5xl"
+          data-testid="balance"
+          aria-live="polite"
+        >
+          {me.data ? (
+            formatUsd(me.data.balanceMicro)
+          ) : me.isError ? null : (
+            <span className="inline-block h-10 w-40 animate-pulse rounded bg-zinc-200 align-middle dark:bg-zinc-800" />
+          )}
         </p>
+        {me.isError ? (
+          <QueryErrorAlert query={me} className="mt-2" testId="balance-error" title="We couldn’t load your account." />
+        ) : null}
       </div>
       <p className="muted mt-4 text-sm">Prepaid credit for API calls, in US dollars. It does not expire.</p>
     </section>
@@ -36,18 +52,33 @@ function BalanceCard({ cluster }: { cluster: ChainInfo["cluster"] }) {
 function Inner({ chain, sessionWallet }: { chain: ChainInfo; sessionWallet: string }) {
   const { connected, connecting, publicKey } = useWallet();
   const client = useIsClient();
+  const me = useMe();
   const matches = client && connected && publicKey?.toBase58() === sessionWallet;
-  const payHint =
-    matches || !client ? null : connecting ? "Reconnecting your wallet…" : connected ? "The connected wallet is not the one you signed in with." : "Connect your wallet to pay from it.";
+  const payHint = me.isError
+    ? "Adding funds is off until your account loads."
+    : matches || !client
+      ? null
+      : connecting
+        ? "Reconnecting your wallet…"
+        : connected
+          ? "The connected wallet is not the one you signed in with."
+          : "Connect your wallet to pay from it.";
   return (
     <div className="space-y-6">
+      {/* Add funds comes first in the page (and so first on a phone); wide screens put it on the right. */}
       <div className="grid gap-6 lg:grid-cols-3">
-        <div className="grid content-start gap-6 sm:grid-cols-2 lg:grid-cols-1">
+        <div className="lg:col-span-2 lg:col-start-2 lg:row-start-1">
+          <TopUpCard
+            chain={chain}
+            sessionWallet={sessionWallet}
+            canPay={matches && !!me.data}
+            accountReady={!me.isError}
+            payHint={payHint}
+          />
+        </div>
+        <div className="grid content-start gap-6 sm:grid-cols-2 lg:col-start-1 lg:row-start-1 lg:grid-cols-1">
           <BalanceCard cluster={chain.cluster} />
           <WalletCard chain={chain} sessionWallet={sessionWallet} ready={client} />
-        </div>
-        <div className="lg:col-span-2">
-          <TopUpCard chain={chain} sessionWallet={sessionWallet} canPay={matches} payHint={payHint} />
         </div>
       </div>
       <History />

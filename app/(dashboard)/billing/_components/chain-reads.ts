@@ -18,7 +18,12 @@ export async function tokenProgramOf(connection: Connection, mint: string): Prom
 }
 
 /** Base units in the owner's associated token account; 0 when it does not exist yet. */
-export async function tokenBalance(connection: Connection, owner: PublicKey, mint: string, programId: PublicKey): Promise<bigint> {
+export async function tokenBalance(
+  connection: Connection,
+  owner: PublicKey,
+  mint: string,
+  programId: PublicKey,
+): Promise<bigint> {
   const info = await connection.getAccountInfo(payerTokenAccount(owner, mint, programId));
   if (!info || info.data.length < 72) return 0n;
   return new DataView(info.data.buffer, info.data.byteOffset, info.data.byteLength).getBigUint64(64, true);
@@ -43,7 +48,11 @@ export function useWalletBalances(address: string | null, chain: ChainInfo) {
         const program = await tokenProgramOf(connection, mint);
         return program ? tokenBalance(connection, owner, mint, program) : null;
       };
-      const [lamports, usdc, router] = await Promise.all([connection.getBalance(owner), of(chain.usdcMint), of(chain.routerMint)]);
+      const [lamports, usdc, router] = await Promise.all([
+        connection.getBalance(owner),
+        of(chain.usdcMint),
+        of(chain.routerMint),
+      ]);
       return { lamports, usdc, router };
     },
   });

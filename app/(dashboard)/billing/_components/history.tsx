@@ -1,4 +1,6 @@
 "use client";
+import { useZone } from "@/components/time";
+import { QueryErrorAlert } from "@/components/ui/alert";
 import { CopyButton } from "@/components/ui/copy-button";
 import { formatUsd, shortAddress } from "@/lib/format";
 import { displayTokenAmount } from "@/lib/solana/token-amount";
@@ -12,19 +14,32 @@ function StatusBadge({ t, now }: { t: Topup; now: number }) {
   const open = t.status === "pending" && Date.parse(t.expiresAt) > now;
   const [text, cls] =
     t.status === "credited"
-      ? ["Credited", "bg-emerald-50 text-emerald-700 ring-emerald-600/20 dark:bg-emerald-500/10 dark:text-emerald-300 dark:ring-emerald-500/30"]
+      ? [
+          "Credited",
+          "bg-emerald-50 text-emerald-700 ring-emerald-600/20 dark:bg-emerald-500/10 dark:text-emerald-300 dark:ring-emerald-500/30",
+        ]
       : t.status === "expired" || !open
-        ? ["Expired", "bg-zinc-100 text-zinc-600 ring-zinc-500/20 dark:bg-zinc-800 dark:text-zinc-400 dark:ring-zinc-600/40"]
-        : ["Pending", "bg-amber-50 text-amber-800 ring-amber-600/20 dark:bg-amber-500/10 dark:text-amber-300 dark:ring-amber-500/30"];
+        ? [
+            "Expired",
+            "bg-zinc-100 text-zinc-600 ring-zinc-500/20 dark:bg-zinc-800 dark:text-zinc-400 dark:ring-zinc-600/40",
+          ]
+        : [
+            "Pending",
+            "bg-amber-50 text-amber-800 ring-amber-600/20 dark:bg-amber-500/10 dark:text-amber-300 dark:ring-amber-500/30",
+          ];
   return (
-    <span className={`inline-flex items-center rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${cls}`} title={t.failureReason ?? undefined}>
+    <span
+      className={`inline-flex items-center rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${cls}`}
+      title={t.failureReason ?? undefined}
+    >
       {text}
     </span>
   );
 }
 
 function TxCell({ t }: { t: Topup }) {
-  if (!t.signature) return <span className="muted text-xs">{t.failureReason && t.status !== "credited" ? t.failureReason : "—"}</span>;
+  if (!t.signature)
+    return <span className="muted text-xs">{t.failureReason && t.status !== "credited" ? t.failureReason : "—"}</span>;
   return (
     <span className="flex items-center gap-1.5">
       {t.explorerUrl ? (
@@ -62,6 +77,7 @@ function Skeleton() {
 
 export function History() {
   const q = useTopups();
+  const zone = useZone();
   const now = useNow(10_000);
   const rows = q.data ?? [];
   return (
@@ -75,20 +91,18 @@ export function History() {
       {q.isLoading ? (
         <Skeleton />
       ) : q.isError ? (
-        <div role="alert" className="p-5 text-sm">
-          <p>The history could not be loaded: {(q.error as Error).message}</p>
-          <button type="button" className="btn-secondary mt-3 px-3 py-1.5" onClick={() => void q.refetch()}>
-            Try again
-          </button>
-        </div>
+        <QueryErrorAlert query={q} className="m-5" title="The history could not be loaded." />
       ) : rows.length === 0 ? (
         <div className="px-5 py-10 text-center" data-testid="history-empty">
           <p className="font-medium">No top-ups yet</p>
-          <p className="muted mx-auto mt-1 max-w-sm text-sm">Your deposits show up here with their transaction, as soon as you make one.</p>
+          <p className="muted mx-auto mt-1 max-w-sm text-sm">
+            Your deposits show up here with their transaction, as soon as you make one.
+          </p>
         </div>
       ) : (
         <>
           {/* Phones: one card per top-up. */}
+          {zone ? <p className="muted px-4 pt-3 text-xs sm:hidden">Times in {zone}</p> : null}
           <ul className="divide-y divide-zinc-200 dark:divide-zinc-800 sm:hidden">
             {rows.map((t) => (
               <li key={t.id} className="space-y-1.5 px-4 py-3 text-sm" data-testid="history-row-mobile">
@@ -111,18 +125,30 @@ export function History() {
             <table className="w-full text-left text-sm">
               <thead className="muted bg-zinc-50 text-xs uppercase tracking-wide dark:bg-zinc-950/40">
                 <tr>
-                  <th scope="col" className="px-5 py-2.5 font-medium">Date</th>
-                  <th scope="col" className="px-3 py-2.5 text-right font-medium">Credit</th>
-                  <th scope="col" className="px-3 py-2.5 text-right font-medium">Paid</th>
-                  <th scope="col" className="px-3 py-2.5 font-medium">Status</th>
-                  <th scope="col" className="px-5 py-2.5 font-medium">Transaction</th>
+                  <th scope="col" className="px-5 py-2.5 font-medium">
+                    Date {zone ? <span className="font-normal normal-case tracking-normal">({zone})</span> : null}
+                  </th>
+                  <th scope="col" className="px-3 py-2.5 text-right font-medium">
+                    Credit
+                  </th>
+                  <th scope="col" className="px-3 py-2.5 text-right font-medium">
+                    Paid
+                  </th>
+                  <th scope="col" className="px-3 py-2.5 font-medium">
+                    Status
+                  </th>
+                  <th scope="col" className="px-5 py-2.5 font-medium">
+                    Transaction
+                  </th>
                 </tr>
               </thead>
               <tbody className="divide-y divide-zinc-200 dark:divide-zinc-800">
                 {rows.map((t) => (
                   <tr key={t.id} data-testid="history-row" data-status={t.status}>
                     <td className="whitespace-nowrap px-5 py-3">{dateFmt.format(new Date(t.createdAt))}</td>
-                    <td className="whitespace-nowrap px-3 py-3 text-right font-medium tabular-nums">{formatUsd(t.creditMicro)}</td>
+                    <td className="whitespace-nowrap px-3 py-3 text-right font-medium tabular-nums">
+                      {formatUsd(t.creditMicro)}
+                    </td>
                     <td className="whitespace-nowrap px-3 py-3 text-right tabular-nums">
                       <span className="inline-flex items-center gap-1.5">
                         {displayTokenAmount(t.amount, t.decimals)} {TOKEN_LABEL[t.token]}

@@ -5,14 +5,29 @@ export function TokenMark({ token, className = "h-5 w-5" }: { token: TokenSymbol
   return token === "USDC" ? (
     <svg viewBox="0 0 20 20" className={className} aria-hidden="true">
       <circle cx="10" cy="10" r="10" fill="#2775ca" />
-      <text x="10" y="14" textAnchor="middle" fontSize="11" fontWeight="700" fill="white" fontFamily="system-ui, sans-serif">
+      <text
+        x="10"
+        y="14"
+        textAnchor="middle"
+        fontSize="11"
+        fontWeight="700"
+        fill="white"
+        fontFamily="system-ui, sans-serif"
+      >
         $
       </text>
     </svg>
   ) : (
     <svg viewBox="0 0 20 20" className={className} aria-hidden="true">
       <circle cx="10" cy="10" r="10" className="fill-accent-600" />
-      <path d="M6 13.5 10 6l4 7.5M7.6 11h4.8" stroke="white" strokeWidth="1.6" fill="none" strokeLinecap="round" strokeLinejoin="round" />
+      <path
+        d="M6 13.5 10 6l4 7.5M7.6 11h4.8"
+        stroke="white"
+        strokeWidth="1.6"
+        fill="none"
+        strokeLinecap="round"
+        strokeLinejoin="round"
+      />
     </svg>
   );
 }

@@ -8,12 +8,20 @@ describe("top-up failures in plain words", () => {
     expect(isRejection({ name: "WalletSignTransactionError", message: "", error: { code: 4001 } })).toBe(true);
     expect(isRejection(new Error("Transaction cancelled"))).toBe(true);
     expect(isRejection(new Error("Something else"))).toBe(false);
-    expect(describeWalletError(new Error("User rejected the request."), "Phantom")).toMatchObject({ title: "Signature declined", retry: true });
+    expect(describeWalletError(new Error("User rejected the request."), "Phantom")).toMatchObject({
+      title: "Signature declined",
+      retry: true,
+    });
     expect(describeWalletError(new Error("boom"), "Phantom").message).toBe("Phantom answered: boom. Nothing was sent.");
   });
 
   it("tells an expired blockhash and missing funds apart from other refusals", () => {
-    const expired = new SendTransactionError({ action: "send", signature: "", transactionMessage: "Transaction simulation failed: Blockhash not found", logs: [] });
+    const expired = new SendTransactionError({
+      action: "send",
+      signature: "",
+      transactionMessage: "Transaction simulation failed: Blockhash not found",
+      logs: [],
+    });
     expect(describeSendError(expired, "USDC")).toMatchObject({ title: "The transaction expired", retry: true });
     const broke = new SendTransactionError({
       action: "simulate",
@@ -22,7 +30,9 @@ describe("top-up failures in plain words", () => {
       logs: ["Program log: Error: insufficient funds"],
     });
     expect(describeSendError(broke, "USDC").title).toBe("Not enough USDC or SOL");
-    expect(describeSendError(new TypeError("Failed to fetch"), "USDC").title).toBe("The Solana network is not answering");
+    expect(describeSendError(new TypeError("Failed to fetch"), "USDC").title).toBe(
+      "The Solana network is not answering",
+    );
     expect(describeSendError(new Error("weird"), "USDC").title).toBe("The network refused the transaction");
   });
 });

@@ -1,4 +1,5 @@
 "use client";
+import { Alert } from "@/components/ui/alert";
 import { Spinner } from "@/components/ui/spinner";
 import { formatUsd, shortAddress } from "@/lib/format";
 import { displayTokenAmount } from "@/lib/solana/token-amount";
@@ -9,7 +10,11 @@ import type { Phase, TopUpState } from "./use-top-up";
 const STEPS: { phase: Phase; label: string; active: string }[] = [
   { phase: "signing", label: "Waiting for your signature", active: "Approve the transfer in your wallet." },
   { phase: "sending", label: "Sending", active: "Sending the signed transaction to the network." },
-  { phase: "confirming", label: "Confirming", active: "Waiting for the network to confirm it. This usually takes a few seconds." },
+  {
+    phase: "confirming",
+    label: "Confirming",
+    active: "Waiting for the network to confirm it. This usually takes a few seconds.",
+  },
   { phase: "credited", label: "Credited", active: "" },
 ];
 const ORDER: Phase[] = ["idle", "preparing", "signing", "sending", "confirming", "credited"];
@@ -32,7 +37,14 @@ function Dot({ mark }: { mark: Mark }) {
     return (
       <span className={`${base} bg-emerald-500 text-white`}>
         <svg width="11" height="11" viewBox="0 0 12 12" aria-hidden="true">
-          <path d="M2.5 6.2 5 8.5l4.5-5" stroke="currentColor" strokeWidth="1.8" fill="none" strokeLinecap="round" strokeLinejoin="round" />
+          <path
+            d="M2.5 6.2 5 8.5l4.5-5"
+            stroke="currentColor"
+            strokeWidth="1.8"
+            fill="none"
+            strokeLinecap="round"
+            strokeLinejoin="round"
+          />
         </svg>
       </span>
     );
@@ -47,16 +59,29 @@ function Dot({ mark }: { mark: Mark }) {
   return <span className={`${base} border-2 border-zinc-300 dark:border-zinc-700`} />;
 }
 
-export function TopUpProgress({ state, onRetry, onDismiss }: { state: TopUpState; onRetry: () => void; onDismiss: () => void }) {
+export function TopUpProgress({
+  state,
+  onRetry,
+  onDismiss,
+}: {
+  state: TopUpState;
+  onRetry: () => void;
+  onDismiss: () => void;
+}) {
   const t = state.topup;
   const label = t ? TOKEN_LABEL[t.token] : "";
   return (
-    <div className="mt-6 rounded-lg border border-zinc-200 bg-zinc-50 p-4 dark:border-zinc-800 dark:bg-zinc-950/60 sm:p-5" data-testid="topup-progress" data-phase={state.phase}>
+    <div
+      className="mt-6 rounded-lg border border-zinc-200 bg-zinc-50 p-4 dark:border-zinc-800 dark:bg-zinc-950/60 sm:p-5"
+      data-testid="topup-progress"
+      data-phase={state.phase}
+    >
       <div className="mb-4 flex flex-wrap items-baseline justify-between gap-x-4 gap-y-1 text-sm">
         <p className="font-medium">
           {t ? (
             <>
-              {formatUsd(t.creditMicro)} for <span className="tabular-nums">{displayTokenAmount(t.amount, t.decimals)}</span> {label}
+              {formatUsd(t.creditMicro)} for{" "}
+              <span className="tabular-nums">{displayTokenAmount(t.amount, t.decimals)}</span> {label}
             </>
           ) : (
             "Preparing your top-up…"
@@ -72,11 +97,19 @@ export function TopUpProgress({ state, onRetry, onDismiss }: { state: TopUpState
         {STEPS.map((s) => {
           const mark = markOf(s.phase, state);
           return (
-            <li key={s.phase} className="flex gap-3" data-testid={`topup-step-${s.phase}`} data-state={mark} aria-current={mark === "active" ? "step" : undefined}>
+            <li
+              key={s.phase}
+              className="flex gap-3"
+              data-testid={`topup-step-${s.phase}`}
+              data-state={mark}
+              aria-current={mark === "active" ? "step" : undefined}
+            >
               <Dot mark={mark} />
               <div className="min-w-0 text-sm">
                 <p className={mark === "todo" ? "muted" : "font-medium"}>{s.label}</p>
-                {mark === "active" && s.active ? <p className="muted mt-0.5 text-xs">{state.note ?? s.active}</p> : null}
+                {mark === "active" && s.active ? (
+                  <p className="muted mt-0.5 text-xs">{state.note ?? s.active}</p>
+                ) : null}
               </div>
             </li>
           );
@@ -89,13 +122,23 @@ export function TopUpProgress({ state, onRetry, onDismiss }: { state: TopUpState
       ) : null}
 
       {state.phase === "credited" && t ? (
-        <div role="status" className="mt-4 flex flex-wrap items-center justify-between gap-3 rounded-md border border-emerald-200 bg-emerald-50 px-3 py-2.5 text-sm text-emerald-900 dark:border-emerald-500/30 dark:bg-emerald-500/10 dark:text-emerald-200" data-testid="topup-credited">
+        <div
+          role="status"
+          className="mt-4 flex flex-wrap items-center justify-between gap-3 rounded-md border border-emerald-200 bg-emerald-50 px-3 py-2.5 text-sm text-emerald-900 dark:border-emerald-500/30 dark:bg-emerald-500/10 dark:text-emerald-200"
+          data-testid="topup-credited"
+        >
           <span>
-            {formatUsd(t.creditMicro)} added.{state.balanceMicro !== undefined ? ` Your balance is ${formatUsd(state.balanceMicro)}.` : ""}
+            {formatUsd(t.creditMicro)} added.
+            {state.balanceMicro !== undefined ? ` Your balance is ${formatUsd(state.balanceMicro)}.` : ""}
           </span>
           <span className="flex gap-2">
             {t.explorerUrl ? (
-              <a className="btn-ghost px-2 py-1 text-emerald-900 dark:text-emerald-200" href={t.explorerUrl} target="_blank" rel="noopener noreferrer">
+              <a
+                className="btn-ghost px-2 py-1 text-emerald-900 dark:text-emerald-200"
+                href={t.explorerUrl}
+                target="_blank"
+                rel="noopener noreferrer"
+              >
                 View transaction ↗
               </a>
             ) : null}
@@ -107,20 +150,25 @@ export function TopUpProgress({ state, onRetry, onDismiss }: { state: TopUpState
       ) : null}
 
       {state.phase === "failed" && state.failure ? (
-        <div role="alert" className="mt-4 rounded-md border border-red-200 bg-red-50 px-3 py-2.5 text-sm text-red-900 dark:border-red-900 dark:bg-red-950 dark:text-red-200" data-testid="topup-error">
-          <p className="font-medium">{state.failure.title}</p>
-          <p className="mt-0.5">{state.failure.message}</p>
-          <div className="mt-3 flex gap-2">
-            {state.failure.retry ? (
-              <button type="button" className="btn-primary px-3 py-1.5" onClick={onRetry} data-testid="topup-retry">
-                Try again
+        <Alert
+          className="mt-4"
+          testId="topup-error"
+          title={state.failure.title}
+          actions={
+            <>
+              {state.failure.retry ? (
+                <button type="button" className="btn-primary px-3 py-1.5" onClick={onRetry} data-testid="topup-retry">
+                  Try again
+                </button>
+              ) : null}
+              <button type="button" className="btn-secondary px-3 py-1.5" onClick={onDismiss}>
+                {state.failure.retry ? "Cancel" : "Close"}
               </button>
-            ) : null}
-            <button type="button" className="btn-secondary px-3 py-1.5" onClick={onDismiss}>
-              {state.failure.retry ? "Cancel" : "Close"}
-            </button>
-          </div>
-        </div>
+            </>
+          }
+        >
+          {state.failure.message}
+        </Alert>
       ) : null}
     </div>
   );

@@ -19,7 +19,13 @@ function Faucet() {
   });
   return (
     <div className="mt-4 border-t border-dashed border-zinc-200 pt-4 dark:border-zinc-800">
-      <button type="button" className="btn-secondary w-full" onClick={() => m.mutate()} disabled={m.isPending} data-testid="faucet-button">
+      <button
+        type="button"
+        className="btn-secondary w-full"
+        onClick={() => m.mutate()}
+        disabled={m.isPending}
+        data-testid="faucet-button"
+      >
         {m.isPending ? <Spinner /> : null}
         Get test tokens
       </button>
@@ -37,29 +43,79 @@ function Faucet() {
 function Balances({ address, chain }: { address: string; chain: ChainInfo }) {
   const q = useWalletBalances(address, chain);
   const rows: { key: string; label: React.ReactNode; value: string | null }[] = [
-    { key: "usdc", label: <><TokenMark token="USDC" className="h-4 w-4" /> USDC</>, value: q.data?.usdc != null ? displayTokenAmount(q.data.usdc, 6) : null },
+    {
+      key: "usdc",
+      label: (
+        <>
+          <TokenMark token="USDC" className="h-4 w-4" /> USDC
+        </>
+      ),
+      value: q.data?.usdc != null ? displayTokenAmount(q.data.usdc, 6) : null,
+    },
     ...(chain.routerMint
-      ? [{ key: "router", label: <><TokenMark token="ROUTER" className="h-4 w-4" /> $ROUTER</>, value: q.data?.router != null ? displayTokenAmount(q.data.router, 6) : null }]
+      ? [
+          {
+            key: "router",
+            label: (
+              <>
+                <TokenMark token="ROUTER" className="h-4 w-4" /> $ROUTER
+              </>
+            ),
+            value: q.data?.router != null ? displayTokenAmount(q.data.router, 6) : null,
+          },
+        ]
       : []),
-    { key: "sol", label: <span className="pl-6">SOL</span>, value: q.data ? displayTokenAmount(BigInt(q.data.lamports), 9) : null },
+    {
+      key: "sol",
+      label: <span className="pl-6">SOL</span>,
+      value: q.data ? displayTokenAmount(BigInt(q.data.lamports), 9) : null,
+    },
   ];
   return (
-    <dl className="mt-3 space-y-1.5 text-sm" data-testid="wallet-balances">
-      {rows.map((r) => (
-        <div key={r.key} className="flex items-center justify-between gap-3">
-          <dt className="flex items-center gap-2 text-zinc-600 dark:text-zinc-400">{r.label}</dt>
-          <dd className="tabular-nums">{q.isError ? "—" : r.value ?? <span className="inline-block h-3 w-14 animate-pulse rounded bg-zinc-200 align-middle dark:bg-zinc-800" />}</dd>
-        </div>
-      ))}
-    </dl>
+    <>
+      <dl className="mt-3 space-y-1.5 text-sm" data-testid="wallet-balances">
+        {rows.map((r) => (
+          <div key={r.key} className="flex items-center justify-between gap-3">
+            <dt className="flex items-center gap-2 text-zinc-600 dark:text-zinc-400">{r.label}</dt>
+            <dd className="tabular-nums">
+              {q.isError
+                ? "—"
+                : (r.value ?? (
+                    <span className="inline-block h-3 w-14 animate-pulse rounded bg-zinc-200 align-middle dark:bg-zinc-800" />
+                  ))}
+            </dd>
+          </div>
+        ))}
+      </dl>
+      {q.isError ? (
+        <p className="mt-2 text-xs text-amber-800 dark:text-amber-300" data-testid="wallet-balances-error">
+          The Solana network is not answering, so balances are unknown.{" "}
+          <button type="button" className="underline underline-offset-2" onClick={() => void q.refetch()}>
+            Retry
+          </button>
+        </p>
+      ) : null}
+    </>
   );
 }
 
-export function WalletCard({ chain, sessionWallet, ready }: { chain: ChainInfo; sessionWallet: string; ready: boolean }) {
+export function WalletCard({
+  chain,
+  sessionWallet,
+  ready,
+}: {
+  chain: ChainInfo;
+  sessionWallet: string;
+  ready: boolean;
+}) {
   const { wallets, wallet, publicKey, connected, connecting, select } = useWallet();
   const [connectError, setConnectError] = useState<string | null>(null);
   const address = publicKey?.toBase58() ?? null;
-  const detected = useMemo(() => wallets.filter((w) => w.readyState === WalletReadyState.Installed || w.readyState === WalletReadyState.Loadable), [wallets]);
+  const detected = useMemo(
+    () =>
+      wallets.filter((w) => w.readyState === WalletReadyState.Installed || w.readyState === WalletReadyState.Loadable),
+    [wallets],
+  );
 
   async function connectTo(adapter: Adapter) {
     setConnectError(null);
@@ -68,13 +124,23 @@ export function WalletCard({ chain, sessionWallet, ready }: { chain: ChainInfo; 
       await adapter.connect();
     } catch (err) {
       const msg = (err as Error)?.message ?? "";
-      setConnectError(/reject|denied|declined|cancel/i.test(msg) ? "You declined the connection in your wallet." : `${adapter.name} could not connect. Please try again.`);
+      setConnectError(
+        /reject|denied|declined|cancel/i.test(msg)
+          ? "You declined the connection in your wallet."
+          : `${adapter.name} could not connect. Please try again.`,
+      );
     }
   }
 
   let body: React.ReactNode;
   if (!ready) {
-    body = <div className="mt-3 h-5 w-48 animate-pulse rounded bg-zinc-200 dark:bg-zinc-800" aria-busy="true" aria-label="Checking your wallet" />;
+    body = (
+      <div
+        className="mt-3 h-5 w-48 animate-pulse rounded bg-zinc-200 dark:bg-zinc-800"
+        aria-busy="true"
+        aria-label="Checking your wallet"
+      />
+    );
   } else if (connecting) {
     body = (
       <p className="mt-3 flex items-center gap-2 text-sm" role="status">
@@ -83,9 +149,15 @@ export function WalletCard({ chain, sessionWallet, ready }: { chain: ChainInfo; 
     );
   } else if (connected && address && address !== sessionWallet) {
     body = (
-      <div role="alert" className="mt-3 rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900 dark:border-amber-500/30 dark:bg-amber-500/10 dark:text-amber-200" data-testid="wallet-mismatch">
-        {wallet?.adapter.name ?? "Your wallet"} is connected as <span className="font-mono">{shortAddress(address)}</span>, but you signed in as{" "}
-        <span className="font-mono">{shortAddress(sessionWallet)}</span>. Switch to that account in your wallet to pay from it, or sign out and sign in with this one.
+      <div
+        role="alert"
+        className="mt-3 rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900 dark:border-amber-500/30 dark:bg-amber-500/10 dark:text-amber-200"
+        data-testid="wallet-mismatch"
+      >
+        {wallet?.adapter.name ?? "Your wallet"} is connected as{" "}
+        <span className="font-mono">{shortAddress(address)}</span>, but you signed in as{" "}
+        <span className="font-mono">{shortAddress(sessionWallet)}</span>. Switch to that account in your wallet to pay
+        from it, or sign out and sign in with this one.
       </div>
     );
   } else if (connected && address) {
@@ -103,12 +175,18 @@ export function WalletCard({ chain, sessionWallet, ready }: { chain: ChainInfo; 
     body = (
       <div className="mt-3 text-sm">
         <p className="muted">
-          Connect the wallet you signed in with (<span className="font-mono">{shortAddress(sessionWallet)}</span>) to pay from it.
+          Connect the wallet you signed in with (<span className="font-mono">{shortAddress(sessionWallet)}</span>) to
+          pay from it.
         </p>
         {detected.length ? (
           <div className="mt-3 flex flex-wrap gap-2">
             {detected.map((w) => (
-              <button key={w.adapter.name} type="button" className="btn-secondary" onClick={() => void connectTo(w.adapter)}>
+              <button
+                key={w.adapter.name}
+                type="button"
+                className="btn-secondary"
+                onClick={() => void connectTo(w.adapter)}
+              >
                 {/* eslint-disable-next-line @next/next/no-img-element -- wallet icons are data: URIs */}
                 <img src={w.adapter.icon} alt="" width={18} height={18} className="rounded" />
                 Connect {w.adapter.name}
@@ -118,7 +196,11 @@ export function WalletCard({ chain, sessionWallet, ready }: { chain: ChainInfo; 
         ) : (
           <p className="muted mt-2">No wallet found in this browser. You can still pay with your phone.</p>
         )}
-        {connectError ? <p role="alert" className="mt-2 text-red-600 dark:text-red-400">{connectError}</p> : null}
+        {connectError ? (
+          <p role="alert" className="mt-2 text-red-600 dark:text-red-400">
+            {connectError}
+          </p>
+        ) : null}
       </div>
     );
   }

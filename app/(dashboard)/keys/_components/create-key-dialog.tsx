@@ -1,8 +1,9 @@
 "use client";
 import { useId, useState } from "react";
 import { Dialog } from "@/components/ui/dialog";
-import { KEY_NAME_MAX } from "@/lib/keys/limits";
+import { KEY_NAME_MAX, type CapPeriod } from "@/lib/keys/limits";
 import { CapField } from "./cap-field";
+import { ModelsField } from "./models-field";
 import { FormActions } from "./form-actions";
 import { parseCapInput } from "./key-format";
 import { useCreateKey, type NewSecret } from "./keys-api";
@@ -26,16 +27,20 @@ function expiryFrom(preset: string, date: string): { ok: true; iso: string | nul
   if (preset !== "custom") return { ok: true, iso: new Date(Date.now() + Number(preset) * 86400_000).toISOString() };
   if (!date) return { ok: false, error: "Pick the date the key should stop working." };
   const end = new Date(`${date}T23:59:59.999`);
-  if (Number.isNaN(end.getTime()) || end.getTime() <= Date.now()) return { ok: false, error: "Pick a date from today onwards." };
+  if (Number.isNaN(end.getTime()) || end.getTime() <= Date.now())
+    return { ok: false, error: "Pick a date from today onwards." };
   return { ok: true, iso: end.toISOString() };
 }
 
 function CreateKeyForm({ onCreated, onCancel }: { onCreated: (s: NewSecret) => void; onCancel: () => void }) {
-  const ids = { name: useId(), expiry: useId(), date: useId() };
+  const ids = { name: useId(), expiry: useId(), date: useId(), manage: useId() };
   const [name, setName] = useState("");
   const [preset, setPreset] = useState<string>("never");
   const [date, setDate] = useState("");
   const [cap, setCap] = useState("");
+  const [period, setPeriod] = useState<CapPeriod>("month");
+  const [models, setModels] = useState<string[]>([]);
+  const [manage, setManage] = useState(false);
   const [errors, setErrors] = useState<{ name?: string; expiry?: string; cap?: string }>({});
   const create = useCreateKey();
 
@@ -49,7 +54,16 @@ function CreateKeyForm({ onCreated, onCancel }: { onCreated: (s: NewSecret) => v
     if (!capParsed.ok) next.cap = capParsed.error;
     setErrors(next);
     if (!expiry.ok || !capParsed.ok || next.name) return;
-    create.mutate({ name: name.trim(), expiresAt: expiry.iso, spendCapMicro: capParsed.micro }, { onSuccess: onCreated });
+    create.mutate(
+      {
+        name: name.trim(),
+        expiresAt: expiry.iso,
+        spendCap: capParsed.micro === null ? null : { micro: capParsed.micro, period },
+        ...(models.length > 0 ? { models } : {}),
+        ...(manage ? { canManageKeys: true } : {}),
+      },
+      { onSuccess: onCreated },
+    );
   }
 
   return (
@@ -71,7 +85,10 @@ function CreateKeyForm({ onCreated, onCancel }: { onCreated: (s: NewSecret) => v
           aria-invalid={errors.name ? true : undefined}
           aria-describedby={`${ids.name}-hint`}
         />
-        <p id={`${ids.name}-hint`} className={`mt-1 text-xs ${errors.name ? "text-red-600 dark:text-red-400" : "muted"}`}>
+        <p
+          id={`${ids.name}-hint`}
+          className={`mt-1 text-xs ${errors.name ? "text-red-600 dark:text-red-400" : "muted"}`}
+        >
           {errors.name ?? "Only you see it. One key per app makes it easy to revoke just one."}
         </p>
       </div>
@@ -81,7 +98,13 @@ function CreateKeyForm({ onCreated, onCancel }: { onCreated: (s: NewSecret) => v
           Expires
         </label>
         <div className="flex flex-col gap-2 sm:flex-row">
-          <select id={ids.expiry} data-testid="key-expiry" className="input sm:w-48" value={preset} onChange={(e) => setPreset(e.target.value)}>
+          <select
+            id={ids.expiry}
+            data-testid="key-expiry"
+            className="input sm:w-48"
+            value={preset}
+            onChange={(e) => setPreset(e.target.value)}
+          >
             {EXPIRY_PRESETS.map((p) => (
               <option key={p.value} value={p.value}>
                 {p.label}
@@ -103,22 +126,73 @@ function CreateKeyForm({ onCreated, onCancel }: { onCreated: (s: NewSecret) => v
           ) : null}
         </div>
         <p className={`mt-1 text-xs ${errors.expiry ? "text-red-600 dark:text-red-400" : "muted"}`}>
-          {errors.expiry ?? (preset === "custom" ? "The key works through the end of that day (your local time)." : "You can revoke a key at any time.")}
+          {errors.expiry ??
+            (preset === "custom"
+              ? "The key works through the end of that day (your local time)."
+              : "You can revoke a key at any time.")}
         </p>
       </div>
 
-      <CapField value={cap} onChange={setCap} error={errors.cap} testId="key-cap" />
+      <CapField
+        value={cap}
+        onChange={setCap}
+        period={period}
+        onPeriod={setPeriod}
+        error={errors.cap}
+        testId="key-cap"
+      />
 
-      <FormActions error={create.error} boxed pending={create.isPending} onCancel={onCancel} submitTestId="create-key-submit">
+      <details
+        className="group rounded-md border border-zinc-200 px-3 py-2 dark:border-zinc-800"
+        data-testid="key-advanced"
+      >
+        <summary className="cursor-pointer select-none text-sm font-medium">Advanced</summary>
+        <div className="mt-3 space-y-4">
+          <ModelsField value={models} onChange={setModels} testId="key-models-field" />
+          <div>
+            <label htmlFor={ids.manage} className="inline-flex items-center gap-2 text-sm font-medium">
+              <input
+                id={ids.manage}
+                type="checkbox"
+                data-testid="key-manage"
+                className="h-4 w-4 rounded border-zinc-300 dark:border-zinc-600"
+                checked={manage}
+                onChange={(e) => setManage(e.target.checked)}
+                aria-describedby={`${ids.manage}-hint`}
+              />
+              Can manage keys
+            </label>
+            <p id={`${ids.manage}-hint`} className="mt-1 text-xs text-amber-800 dark:text-amber-300">
+              It can create keys, top up and read usage for this account, like you; it cannot call models.
+            </p>
+          </div>
+        </div>
+      </details>
+
+      <FormActions error={create.error} pending={create.isPending} onCancel={onCancel} submitTestId="create-key-submit">
         Create key
       </FormActions>
     </form>
   );
 }
 
-export function CreateKeyDialog({ open, onClose, onCreated }: { open: boolean; onClose: () => void; onCreated: (s: NewSecret) => void }) {
+export function CreateKeyDialog({
+  open,
+  onClose,
+  onCreated,
+}: {
+  open: boolean;
+  onClose: () => void;
+  onCreated: (s: NewSecret) => void;
+}) {
   return (
-    <Dialog open={open} onClose={onClose} title="Create an API key" description="Your code sends it as a Bearer token to POST /agent; calls are billed from your prepaid balance." testId="create-key-dialog">
+    <Dialog
+      open={open}
+      onClose={onClose}
+      title="Create an API key"
+      description="Your code sends it as a Bearer token to POST /agent; calls are billed from your prepaid balance."
+      testId="create-key-dialog"
+    >
       {open ? <CreateKeyForm onCreated={onCreated} onCancel={onClose} /> : null}
     </Dialog>
   );

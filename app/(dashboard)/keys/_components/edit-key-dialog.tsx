@@ -3,27 +3,43 @@ import { useId, useState } from "react";
 import { Dialog } from "@/components/ui/dialog";
 import { FormActions } from "./form-actions";
 import { formatUsd } from "@/lib/format";
-import { KEY_NAME_MAX } from "@/lib/keys/limits";
+import { KEY_NAME_MAX, type CapPeriod } from "@/lib/keys/limits";
 import { CapField } from "./cap-field";
+import { ModelsField } from "./models-field";
 import { microToDollarInput, parseCapInput } from "./key-format";
-import { useUpdateKey, type KeyItem } from "./keys-api";
+import { useUpdateKey, type KeyItem, type KeyView } from "./keys-api";
 
-function EditForm({ target, onDone }: { target: KeyItem; onDone: () => void }) {
+function EditForm({ target, onDone, onSaved }: { target: KeyItem; onDone: () => void; onSaved: (k: KeyView) => void }) {
   const nameId = useId();
   const [name, setName] = useState(target.name);
   const [cap, setCap] = useState(target.spendCapMicro === null ? "" : microToDollarInput(target.spendCapMicro));
+  const [period, setPeriod] = useState<CapPeriod>(target.capPeriod);
+  const [models, setModels] = useState<string[]>(target.models ?? []);
   const [errors, setErrors] = useState<{ name?: string; cap?: string }>({});
   const update = useUpdateKey();
 
   function submit(e: React.FormEvent) {
     e.preventDefault();
     const parsed = parseCapInput(cap);
-    const next = { name: name.trim() ? undefined : "The name cannot be empty.", cap: parsed.ok ? undefined : parsed.error };
+    const next = {
+      name: name.trim() ? undefined : "The name cannot be empty.",
+      cap: parsed.ok ? undefined : parsed.error,
+    };
     setErrors(next);
     if (!parsed.ok || next.name) return;
     // A rolled key has no cap of its own any more (see the note below): only its name changes.
-    const capChange = target.capKeyId ? {} : { spendCapMicro: parsed.micro };
-    update.mutate({ id: target.id, name: name.trim(), ...capChange }, { onSuccess: onDone });
+    const capChange = target.capKeyId
+      ? {}
+      : { spendCap: parsed.micro === null ? null : { micro: parsed.micro, period } };
+    update.mutate(
+      { id: target.id, name: name.trim(), ...capChange, models: models.length > 0 ? models : null },
+      {
+        onSuccess: (res) => {
+          onSaved(res.key);
+          onDone();
+        },
+      },
+    );
   }
 
   return (
@@ -47,12 +63,23 @@ function EditForm({ target, onDone }: { target: KeyItem; onDone: () => void }) {
       </div>
       {target.capKeyId ? (
         <p className="muted text-xs" data-testid="edit-shared-cap">
-          This key was rolled: until it expires, its calls count against the monthly spend cap of its new key. Change the cap there.
+          This key was rolled: until it expires, its calls count against the spend cap of its new key. Change the cap
+          there.
         </p>
       ) : (
-        <CapField value={cap} onChange={setCap} error={errors.cap} testId="edit-cap" />
+        <CapField
+          value={cap}
+          onChange={setCap}
+          period={period}
+          onPeriod={setPeriod}
+          error={errors.cap}
+          testId="edit-cap"
+        />
       )}
-      {target.monthSpendMicro ? <p className="muted text-xs">Spent this month: {formatUsd(target.monthSpendMicro)}.</p> : null}
+      <ModelsField value={models} onChange={setModels} testId="edit-models" />
+      {target.monthSpendMicro ? (
+        <p className="muted text-xs">Spent this month: {formatUsd(target.monthSpendMicro)}.</p>
+      ) : null}
       <FormActions error={update.error} pending={update.isPending} onCancel={onDone} submitTestId="edit-save">
         Save
       </FormActions>
@@ -60,10 +87,24 @@ function EditForm({ target, onDone }: { target: KeyItem; onDone: () => void }) {
   );
 }
 
-export function EditKeyDialog({ target, onClose }: { target: KeyItem | null; onClose: () => void }) {
+export function EditKeyDialog({
+  target,
+  onClose,
+  onSaved,
+}: {
+  target: KeyItem | null;
+  onClose: () => void;
+  onSaved: (k: KeyView) => void;
+}) {
   return (
-    <Dialog open={target !== null} onClose={onClose} title="Edit key" description="Rename it or change its monthly spend cap." testId="edit-dialog">
-      {target ? <EditForm key={target.id} target={target} onDone={onClose} /> : null}
+    <Dialog
+      open={target !== null}
+      onClose={onClose}
+      title="Edit key"
+      description="Rename it, or change its spend cap and the models it may call."
+      testId="edit-dialog"
+    >
+      {target ? <EditForm key={target.id} target={target} onDone={onClose} onSaved={onSaved} /> : null}
     </Dialog>
   );
 }

@@ -1,9 +1,18 @@
 "use client";
+import { Alert, errorMessage } from "@/components/ui/alert";
 import { Dialog } from "@/components/ui/dialog";
 import { Spinner } from "@/components/ui/spinner";
 import { useRevokeKey, type KeyItem } from "./keys-api";
 
-export function RevokeDialog({ target, onClose }: { target: KeyItem | null; onClose: () => void }) {
+export function RevokeDialog({
+  target,
+  onClose,
+  onRevoked,
+}: {
+  target: KeyItem | null;
+  onClose: () => void;
+  onRevoked: (k: KeyItem) => void;
+}) {
   const revoke = useRevokeKey();
   const close = () => {
     revoke.reset();
@@ -22,11 +31,7 @@ export function RevokeDialog({ target, onClose }: { target: KeyItem | null; onCl
           <p className="muted text-sm">
             If you only want to replace the secret without downtime, close this and use <strong>Roll</strong> instead.
           </p>
-          {revoke.error ? (
-            <p role="alert" className="text-sm text-red-600 dark:text-red-400">
-              {revoke.error.message}
-            </p>
-          ) : null}
+          {revoke.error ? <Alert>{errorMessage(revoke.error)}</Alert> : null}
           <div className="flex justify-end gap-2 pt-2">
             <button type="button" className="btn-secondary" onClick={close} data-autofocus>
               Cancel
@@ -36,7 +41,14 @@ export function RevokeDialog({ target, onClose }: { target: KeyItem | null; onCl
               className="btn-danger"
               data-testid="revoke-confirm"
               disabled={revoke.isPending}
-              onClick={() => revoke.mutate(target.id, { onSuccess: close })}
+              onClick={() =>
+                revoke.mutate(target.id, {
+                  onSuccess: () => {
+                    onRevoked(target);
+                    close();
+                  },
+                })
+              }
             >
               {revoke.isPending ? <Spinner /> : null}
               Revoke key

@@ -11,7 +11,15 @@ const GRACES: { value: RollGraceSeconds; label: string; hint: string }[] = [
   { value: 86400, label: "After 24 hours", hint: "For apps that take longer to redeploy." },
 ];
 
-function RollForm({ target, onRolled, onCancel }: { target: KeyItem; onRolled: (s: NewSecret) => void; onCancel: () => void }) {
+function RollForm({
+  target,
+  onRolled,
+  onCancel,
+}: {
+  target: KeyItem;
+  onRolled: (s: NewSecret) => void;
+  onCancel: () => void;
+}) {
   const [grace, setGrace] = useState<RollGraceSeconds>(0);
   const roll = useRollKey();
   return (
@@ -23,9 +31,10 @@ function RollForm({ target, onRolled, onCancel }: { target: KeyItem; onRolled: (
       }}
     >
       <p className="text-sm">
-        Rolling gives <span className="font-medium">{target.name}</span> (<span className="font-mono text-xs">{target.start}</span>) a new secret
-        with the same expiry and spend cap. The new key takes over this month&apos;s spend, and while the old secret keeps working
-        its calls count against the new key&apos;s cap.
+        Rolling gives <span className="font-medium">{target.name}</span> (
+        <span className="font-mono text-xs">{target.start}</span>) a new secret with the same expiry and spend cap. The
+        new key takes over this month&apos;s spend, and while the old secret keeps working its calls count against the
+        new key&apos;s cap.
       </p>
       <fieldset>
         <legend className="label">The old secret stops working</legend>
@@ -34,7 +43,9 @@ function RollForm({ target, onRolled, onCancel }: { target: KeyItem; onRolled: (
             <label
               key={g.value}
               className={`flex cursor-pointer gap-3 rounded-md border p-3 text-sm ${
-                grace === g.value ? "border-accent-500 bg-accent-50 dark:border-accent-400 dark:bg-accent-500/10" : "border-zinc-200 dark:border-zinc-700"
+                grace === g.value
+                  ? "border-accent-500 bg-accent-50 dark:border-accent-400 dark:bg-accent-500/10"
+                  : "border-zinc-200 dark:border-zinc-700"
               }`}
             >
               <input
@@ -61,9 +72,23 @@ function RollForm({ target, onRolled, onCancel }: { target: KeyItem; onRolled: (
   );
 }
 
-export function RollDialog({ target, onClose, onRolled }: { target: KeyItem | null; onClose: () => void; onRolled: (s: NewSecret) => void }) {
+export function RollDialog({
+  target,
+  onClose,
+  onRolled,
+}: {
+  target: KeyItem | null;
+  onClose: () => void;
+  onRolled: (s: NewSecret) => void;
+}) {
   return (
-    <Dialog open={target !== null} onClose={onClose} title="Roll key" description="Replace the secret, e.g. after it leaked or on a schedule." testId="roll-dialog">
+    <Dialog
+      open={target !== null}
+      onClose={onClose}
+      title="Roll key"
+      description="Replace the secret, e.g. after it leaked or on a schedule."
+      testId="roll-dialog"
+    >
       {target ? <RollForm key={target.id} target={target} onRolled={onRolled} onCancel={onClose} /> : null}
     </Dialog>
   );

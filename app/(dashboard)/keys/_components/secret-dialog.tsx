@@ -28,7 +28,15 @@ console.log(res.output, res.costMicro);`;
  * Shows a new secret exactly once. It cannot be dismissed (Escape, backdrop, close button)
  * until the user confirms they have copied it: after that, the secret is gone for good.
  */
-export function SecretDialog({ created, origin, onClose }: { created: NewSecret | null; origin: string; onClose: () => void }) {
+export function SecretDialog({
+  created,
+  origin,
+  onClose,
+}: {
+  created: NewSecret | null;
+  origin: string;
+  onClose: () => void;
+}) {
   // Confirmation belongs to one secret: a new secret starts unconfirmed without an effect.
   const [confirmedFor, setConfirmedFor] = useState<string | null>(null);
   const [tab, setTab] = useState<"curl" | "sdk">("curl");
@@ -54,6 +62,8 @@ export function SecretDialog({ created, origin, onClose }: { created: NewSecret 
       dismissable={confirmed}
       wide
       testId="secret-dialog"
+      // It opens as the create (or roll) dialog closes, so its opener is gone by then.
+      focusFallback="[data-testid=create-key]"
       title={replaced ? `New secret for “${created?.key.name}”` : `Your new key “${created?.key.name ?? ""}”`}
       description="Copy it now and keep it somewhere safe. For your security it will not be shown again."
     >
@@ -67,7 +77,14 @@ export function SecretDialog({ created, origin, onClose }: { created: NewSecret 
               >
                 {created.secret}
               </code>
-              <CopyButton value={created.secret} label="Copy key" testId="copy-secret" className="shrink-0" />
+              <CopyButton
+                value={created.secret}
+                label="Copy key"
+                testId="copy-secret"
+                className="shrink-0"
+                // Copying is what the checkbox asks about: tick it for the user.
+                onCopied={() => setConfirmedFor(created.secret)}
+              />
             </div>
             {replaced ? (
               <p className="muted mt-2 text-sm" data-testid="replaced-note">
@@ -90,15 +107,23 @@ export function SecretDialog({ created, origin, onClose }: { created: NewSecret 
                       type="button"
                       aria-pressed={tab === t}
                       onClick={() => setTab(t)}
-                      className={`rounded px-2.5 py-1 ${tab === t ? "bg-zinc-700 text-white" : "text-zinc-400 hover:text-white"}`}
+                      className={`rounded px-2.5 py-1 ${tab === t ? "bg-zinc-700 text-white" : "text-zinc-300 hover:text-white"}`}
                     >
                       {t === "curl" ? "curl" : "TypeScript SDK"}
                     </button>
                   ))}
                 </div>
-                <CopyButton value={snippet} className="border-zinc-700 bg-zinc-800 text-zinc-100 hover:bg-zinc-700 dark:border-zinc-700 dark:bg-zinc-800" />
+                <CopyButton
+                  value={snippet}
+                  className="border-zinc-700 bg-zinc-800 text-zinc-100 hover:bg-zinc-700 dark:border-zinc-700 dark:bg-zinc-800"
+                />
               </div>
-              <pre className="max-h-56 overflow-auto p-4 text-xs leading-relaxed text-zinc-100" data-testid={`snippet-${tab}`}>
+              <pre
+                tabIndex={0}
+                aria-label="Example call"
+                className="max-h-56 overflow-auto p-4 text-xs leading-relaxed text-zinc-100"
+                data-testid={`snippet-${tab}`}
+              >
                 <code>{snippet}</code>
               </pre>
             </div>
@@ -107,7 +132,7 @@ export function SecretDialog({ created, origin, onClose }: { created: NewSecret 
             </p>
           </div>
 
-          <div className="flex flex-col-reverse gap-3 border-t border-zinc-200 pt-4 sm:flex-row sm:items-center sm:justify-between dark:border-zinc-800">
+          <div className="flex flex-col gap-3 border-t border-zinc-200 pt-4 sm:flex-row sm:items-center sm:justify-between dark:border-zinc-800">
             <label htmlFor={checkboxId} className="flex cursor-pointer items-center gap-2 text-sm">
               <input
                 id={checkboxId}
@@ -119,7 +144,13 @@ export function SecretDialog({ created, origin, onClose }: { created: NewSecret 
               />
               I have copied this key
             </label>
-            <button type="button" className="btn-primary" disabled={!confirmed} onClick={onClose} data-testid="secret-done">
+            <button
+              type="button"
+              className="btn-primary"
+              disabled={!confirmed}
+              onClick={onClose}
+              data-testid="secret-done"
+            >
               Done
             </button>
           </div>

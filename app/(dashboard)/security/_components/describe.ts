@@ -22,7 +22,9 @@ export function describeEvent(e: ActivityItem): string {
     case "key_revoked":
       return `Revoked key ${key}`;
     case "key_edited":
-      return "oldCapMicro" in d || "newCapMicro" in d ? `Changed the cap of ${key} from ${usd(d.oldCapMicro)} to ${usd(d.newCapMicro)}` : `Edited key ${key}`;
+      return "oldCapMicro" in d || "newCapMicro" in d
+        ? `Changed the cap of ${key} from ${usd(d.oldCapMicro)} to ${usd(d.newCapMicro)}`
+        : `Edited key ${key}`;
     case "topup_credited":
       return `Top-up credited: ${typeof d.creditMicro === "string" ? usd(d.creditMicro) : ""} ${typeof d.token === "string" ? `(${d.token})` : ""}`.trim();
     default:
@@ -33,7 +35,25 @@ export function describeEvent(e: ActivityItem): string {
 /** A short browser label from a user agent string, e.g. "Firefox on Linux". */
 export function browserOf(ua: string | null): string {
   if (!ua) return "Unknown";
-  const browser = /Edg\//.test(ua) ? "Edge" : /Firefox\//.test(ua) ? "Firefox" : /Chrome\//.test(ua) ? "Chrome" : /Safari\//.test(ua) ? "Safari" : null;
-  const os = /Windows/.test(ua) ? "Windows" : /Android/.test(ua) ? "Android" : /iPhone|iPad/.test(ua) ? "iOS" : /Mac OS X/.test(ua) ? "macOS" : /Linux/.test(ua) ? "Linux" : null;
+  const browser = /Edg\//.test(ua)
+    ? "Edge"
+    : /Firefox\//.test(ua)
+      ? "Firefox"
+      : /Chrome\//.test(ua)
+        ? "Chrome"
+        : /Safari\//.test(ua)
+          ? "Safari"
+          : null;
+  const os = /Windows/.test(ua)
+    ? "Windows"
+    : /Android/.test(ua)
+      ? "Android"
+      : /iPhone|iPad/.test(ua)
+        ? "iOS"
+        : /Mac OS X/.test(ua)
+          ? "macOS"
+          : /Linux/.test(ua)
+            ? "Linux"
+            : null;
   return browser ? `${browser}${os ? ` on ${os}` : ""}` : ua.slice(0, 60);
 }

@@ -1,8 +1,13 @@
+import { Alert, errorMessage } from "@/components/ui/alert";
 import type { ReactNode } from "react";
 import { Spinner } from "@/components/ui/spinner";
 
 /** The loading and failed states both Security lists share; `children` renders once data is there. */
-export function QueryState(props: { query: { isPending: boolean; isError: boolean; refetch: () => unknown }; what: string; children: ReactNode }) {
+export function QueryState(props: {
+  query: { isPending: boolean; isError: boolean; refetch: () => unknown };
+  what: string;
+  children: ReactNode;
+}) {
   const { query } = props;
   if (query.isPending)
     return (
@@ -12,12 +17,16 @@ export function QueryState(props: { query: { isPending: boolean; isError: boolea
     );
   if (query.isError)
     return (
-      <div role="alert" className="card px-5 py-6">
-        <p className="font-medium">We couldn’t load your {props.what}.</p>
-        <button type="button" className="btn-secondary mt-3" onClick={() => void query.refetch()}>
-          Try again
-        </button>
-      </div>
+      <Alert
+        title={`We couldn’t load your ${props.what}.`}
+        actions={
+          <button type="button" className="btn-secondary px-3 py-1.5" onClick={() => void query.refetch()}>
+            Try again
+          </button>
+        }
+      >
+        Check your connection and try again.
+      </Alert>
     );
   return <>{props.children}</>;
 }

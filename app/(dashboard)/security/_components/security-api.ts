@@ -1,18 +1,21 @@
 "use client";
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { apiFetch } from "@/components/api";
-import type { Json } from "@/lib/json";
-import type { ActivityEvent } from "@/lib/activity/events";
-import type { SessionView } from "@/lib/activity/sessions";
+import type { Wire } from "@/lib/wire";
+import type * as activity from "@/lib/activity/schemas";
 
-export type SessionItem = Json<SessionView>;
-export type ActivityItem = Json<ActivityEvent>;
+// The routes' answers as the browser receives them, typed from the routes' own schemas.
+export type SessionItem = Wire<typeof activity.SessionSchema>;
+export type ActivityItem = Wire<typeof activity.ActivityEventSchema>;
 
 export const SESSIONS_QUERY = ["sessions"] as const;
 export const ACTIVITY_QUERY = ["activity"] as const;
 
 export function useSessions() {
-  return useQuery({ queryKey: SESSIONS_QUERY, queryFn: () => apiFetch<{ sessions: SessionItem[] }>("/api/sessions").then((r) => r.sessions) });
+  return useQuery({
+    queryKey: SESSIONS_QUERY,
+    queryFn: () => apiFetch<Wire<typeof activity.SessionListResponse>>("/api/sessions").then((r) => r.sessions),
+  });
 }
 
 export function useActivity() {
@@ -20,7 +23,9 @@ export function useActivity() {
     queryKey: ACTIVITY_QUERY,
     initialPageParam: null as string | null,
     queryFn: ({ pageParam }) =>
-      apiFetch<{ events: ActivityItem[]; nextCursor: string | null }>(`/api/activity?limit=25${pageParam ? `&cursor=${pageParam}` : ""}`),
+      apiFetch<Wire<typeof activity.ActivityPageResponse>>(
+        `/api/activity?limit=25${pageParam ? `&cursor=${pageParam}` : ""}`,
+      ),
     getNextPageParam: (last) => last.nextCursor,
   });
 }
@@ -30,7 +35,13 @@ export function useEndSessions() {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: (target: { id: string } | "others") =>
-      target === "others" ? apiFetch("/api/sessions/revoke-others", { method: "POST" }) : apiFetch(`/api/sessions/${target.id}`, { method: "DELETE" }),
-    onSettled: () => Promise.all([qc.invalidateQueries({ queryKey: SESSIONS_QUERY }), qc.invalidateQueries({ queryKey: ACTIVITY_QUERY })]),
+      target === "others"
+        ? apiFetch<Wire<typeof activity.RevokeOthersResponse>>("/api/sessions/revoke-others", { method: "POST" })
+        : apiFetch(`/api/sessions/${target.id}`, { method: "DELETE" }),
+    onSettled: () =>
+      Promise.all([
+        qc.invalidateQueries({ queryKey: SESSIONS_QUERY }),
+        qc.invalidateQueries({ queryKey: ACTIVITY_QUERY }),
+      ]),
   });
 }

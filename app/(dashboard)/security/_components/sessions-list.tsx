@@ -1,4 +1,6 @@
 "use client";
+import { useZone } from "@/components/time";
+import { Alert, errorMessage } from "@/components/ui/alert";
 import { QueryState } from "./query-state";
 import { browserOf } from "./describe";
 import { useEndSessions, useSessions } from "./security-api";
@@ -7,6 +9,7 @@ const fmt = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle:
 
 export function SessionsList() {
   const sessions = useSessions();
+  const zone = useZone();
   const end = useEndSessions();
   const list = sessions.data ?? [];
   const others = list.filter((s) => !s.current).length;
@@ -15,7 +18,9 @@ export function SessionsList() {
     <section aria-labelledby="sessions-h" className="mb-10">
       <div className="mb-3 flex flex-wrap items-end justify-between gap-3">
         <div>
-          <h2 id="sessions-h" className="text-lg font-semibold">Sessions</h2>
+          <h2 id="sessions-h" className="text-lg font-semibold">
+            Sessions
+          </h2>
           <p className="muted text-sm">Browsers signed in to this account. Sign out any you don’t recognise.</p>
         </div>
         <button
@@ -28,15 +33,15 @@ export function SessionsList() {
           Sign out everywhere else
         </button>
       </div>
-      {end.isError ? (
-        <p role="alert" className="mb-3 text-sm text-red-600 dark:text-red-400">
-          {end.error.message}
-        </p>
-      ) : null}
+      {end.isError ? <Alert className="mb-3">{errorMessage(end.error)}</Alert> : null}
       <QueryState query={sessions} what="sessions">
         <ul className="card divide-y divide-zinc-200 dark:divide-zinc-800" data-testid="sessions">
           {list.map((s) => (
-            <li key={s.id} className="flex flex-wrap items-center gap-x-6 gap-y-1 px-4 py-3 text-sm" data-testid="session-row">
+            <li
+              key={s.id}
+              className="flex flex-wrap items-center gap-x-6 gap-y-1 px-4 py-3 text-sm"
+              data-testid="session-row"
+            >
               <div className="min-w-[12rem] flex-1">
                 <span className="font-medium" title={s.userAgent ?? undefined}>
                   {browserOf(s.userAgent)}
@@ -54,13 +59,19 @@ export function SessionsList() {
                 Last seen {fmt.format(new Date(s.lastSeenAt))}
               </div>
               {s.current ? null : (
-                <button type="button" className="btn-ghost" disabled={end.isPending} onClick={() => end.mutate({ id: s.id })}>
+                <button
+                  type="button"
+                  className="btn-ghost"
+                  disabled={end.isPending}
+                  onClick={() => end.mutate({ id: s.id })}
+                >
                   Sign out
                 </button>
               )}
             </li>
           ))}
         </ul>
+        {zone ? <p className="muted mt-2 text-xs">Times in {zone}</p> : null}
       </QueryState>
     </section>
   );

@@ -46,7 +46,10 @@ export function BarCanvas(p: Props) {
       let acc = 0n;
       return row.map((v) => Number((acc += v)));
     });
-    const data: uPlot.AlignedData = [p.categories.map((_, i) => i), ...Array.from({ length: s }, (_, k) => running.map((r) => r[s - 1 - k] ?? 0))];
+    const data: uPlot.AlignedData = [
+      p.categories.map((_, i) => i),
+      ...Array.from({ length: s }, (_, k) => running.map((r) => r[s - 1 - k] ?? 0)),
+    ];
 
     const build = () => {
       // Axis and grid colours follow the theme: read from the element's own (Tailwind) styles.
@@ -90,7 +93,13 @@ export function BarCanvas(p: Props) {
             {},
             ...Array.from({ length: s }, (_, k) => {
               const color = p.colors[s - 1 - k]!;
-              return { stroke: color, fill: color, width: 0, paths: uPlot.paths.bars!({ size: [0.72, 36], gap: 0 }), points: { show: false } };
+              return {
+                stroke: color,
+                fill: color,
+                width: 0,
+                paths: uPlot.paths.bars!({ size: [0.72, 36], gap: 0 }),
+                points: { show: false },
+              };
             }),
           ],
           hooks: {
@@ -117,7 +126,9 @@ export function BarCanvas(p: Props) {
     };
     build();
 
-    const ro = new ResizeObserver(([e]) => e && plot.current?.setSize({ width: Math.max(240, Math.floor(e.contentRect.width)), height: p.height }));
+    const ro = new ResizeObserver(
+      ([e]) => e && plot.current?.setSize({ width: Math.max(240, Math.floor(e.contentRect.width)), height: p.height }),
+    );
     ro.observe(el);
     const theme = new MutationObserver(build);
     theme.observe(document.documentElement, { attributes: true, attributeFilter: ["class"] });
@@ -135,5 +146,11 @@ export function BarCanvas(p: Props) {
     plot.current?.redraw(false, false);
   }, [p.active]);
 
-  return <div ref={box} aria-hidden="true" className="text-zinc-400 border-zinc-200 dark:text-zinc-500 dark:border-zinc-800" />;
+  return (
+    <div
+      ref={box}
+      aria-hidden="true"
+      className="text-zinc-600 border-zinc-200 dark:text-zinc-400 dark:border-zinc-800"
+    />
+  );
 }

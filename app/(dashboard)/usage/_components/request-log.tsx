@@ -2,31 +2,47 @@
 import type { UseInfiniteQueryResult, InfiniteData } from "@tanstack/react-query";
 import { formatUsd } from "@/lib/format";
 import { Spinner } from "@/components/ui/spinner";
+import { useZone } from "@/components/time";
+import { RequestCards } from "./request-cards";
 import type { UsageItemJson, UsagePageJson } from "./usage-params";
 
-const count = new Intl.NumberFormat("en-US");
-const timeFmt = new Intl.DateTimeFormat(undefined, { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", second: "2-digit" });
+export const count = new Intl.NumberFormat("en-US");
+export const timeFmt = new Intl.DateTimeFormat(undefined, {
+  month: "short",
+  day: "numeric",
+  hour: "2-digit",
+  minute: "2-digit",
+  second: "2-digit",
+});
 
-function StatusBadge({ status }: { status: number }) {
+export function StatusBadge({ status }: { status: number }) {
   const tone =
     status >= 200 && status < 300
       ? "bg-emerald-50 text-emerald-700 ring-emerald-600/20 dark:bg-emerald-500/10 dark:text-emerald-400 dark:ring-emerald-400/20"
       : status >= 500
         ? "bg-red-50 text-red-700 ring-red-600/20 dark:bg-red-500/10 dark:text-red-400 dark:ring-red-400/20"
         : "bg-amber-50 text-amber-800 ring-amber-600/20 dark:bg-amber-500/10 dark:text-amber-400 dark:ring-amber-400/20";
-  return <span className={`inline-flex rounded-full px-2 py-0.5 text-xs font-medium tabular-nums ring-1 ring-inset ${tone}`}>{status}</span>;
+  return (
+    <span className={`inline-flex rounded-full px-2 py-0.5 text-xs font-medium tabular-nums ring-1 ring-inset ${tone}`}>
+      {status}
+    </span>
+  );
 }
 
 function Row({ item }: { item: UsageItemJson }) {
   return (
     <tr className="align-top" data-testid="usage-row">
       <td className="whitespace-nowrap px-3 py-2 tabular-nums">
-        <time dateTime={item.at} title={item.at}>{timeFmt.format(new Date(item.at))}</time>
+        <time dateTime={item.at} title={item.at}>
+          {timeFmt.format(new Date(item.at))}
+        </time>
       </td>
       <td className="max-w-[14rem] px-3 py-2">
         {item.keyId ? (
           <>
-            <span className="block truncate" title={item.keyName ?? undefined}>{item.keyName ?? "Deleted key"}</span>
+            <span className="block truncate" title={item.keyName ?? undefined}>
+              {item.keyName ?? "Deleted key"}
+            </span>
             {item.keyStart ? <span className="muted block font-mono text-xs">{item.keyStart}</span> : null}
           </>
         ) : (
@@ -37,7 +53,9 @@ function Row({ item }: { item: UsageItemJson }) {
       <td className="whitespace-nowrap px-3 py-2 text-right tabular-nums">
         {count.format(item.inputTokens)} <span className="muted">/</span> {count.format(item.outputTokens)}
       </td>
-      <td className="whitespace-nowrap px-3 py-2 text-right tabular-nums">{formatUsd(item.costMicro, { precise: true })}</td>
+      <td className="whitespace-nowrap px-3 py-2 text-right tabular-nums">
+        {formatUsd(item.costMicro, { precise: true })}
+      </td>
       <td className="whitespace-nowrap px-3 py-2 text-right tabular-nums">{count.format(item.latencyMs)} ms</td>
       <td className="px-3 py-2">
         <StatusBadge status={item.status} />
@@ -48,20 +66,37 @@ function Row({ item }: { item: UsageItemJson }) {
 
 export function RequestLog({ log }: { log: UseInfiniteQueryResult<InfiniteData<UsagePageJson>> }) {
   const items = log.data?.pages.flatMap((p) => p.items) ?? [];
+  const zone = useZone();
   return (
     <div className="overflow-hidden rounded-lg border border-zinc-200 dark:border-zinc-800">
-      <div className="overflow-x-auto bg-white dark:bg-zinc-900">
-        <table className="w-full min-w-[44rem] text-left text-sm" aria-busy={log.isPending}>
-          <caption className="sr-only">Request log, newest first</caption>
+      {/* A phone gets one card per request; the table needs more width than it has. */}
+      <RequestCards items={items} pending={log.isPending} zone={zone} />
+      <div className="hidden bg-white md:block dark:bg-zinc-900">
+        <table className="w-full text-left text-sm" aria-busy={log.isPending}>
+          <caption className="sr-only">Request log, newest first{zone ? `, times in ${zone}` : ""}</caption>
           <thead className="border-b border-zinc-200 bg-zinc-50 text-xs uppercase tracking-wide text-zinc-500 dark:border-zinc-800 dark:bg-zinc-900/60 dark:text-zinc-400">
             <tr>
-              <th scope="col" className="px-3 py-2 font-medium">Time</th>
-              <th scope="col" className="px-3 py-2 font-medium">Key</th>
-              <th scope="col" className="px-3 py-2 font-medium">Model</th>
-              <th scope="col" className="px-3 py-2 text-right font-medium">Tokens in / out</th>
-              <th scope="col" className="px-3 py-2 text-right font-medium">Cost</th>
-              <th scope="col" className="px-3 py-2 text-right font-medium">Latency</th>
-              <th scope="col" className="px-3 py-2 font-medium">Status</th>
+              <th scope="col" className="px-3 py-2 font-medium">
+                Time {zone ? <span className="font-normal normal-case tracking-normal">({zone})</span> : null}
+              </th>
+              <th scope="col" className="px-3 py-2 font-medium">
+                Key
+              </th>
+              <th scope="col" className="px-3 py-2 font-medium">
+                Model
+              </th>
+              <th scope="col" className="px-3 py-2 text-right font-medium">
+                Tokens in / out
+              </th>
+              <th scope="col" className="px-3 py-2 text-right font-medium">
+                Cost
+              </th>
+              <th scope="col" className="px-3 py-2 text-right font-medium">
+                Latency
+              </th>
+              <th scope="col" className="px-3 py-2 font-medium">
+                Status
+              </th>
             </tr>
           </thead>
           <tbody className="divide-y divide-zinc-100 dark:divide-zinc-800">
@@ -81,8 +116,16 @@ export function RequestLog({ log }: { log: UseInfiniteQueryResult<InfiniteData<U
       </div>
       {log.hasNextPage || log.isFetchNextPageError ? (
         <div className="flex items-center justify-center gap-3 border-t border-zinc-200 bg-white p-3 dark:border-zinc-800 dark:bg-zinc-900">
-          {log.isFetchNextPageError ? <span className="text-sm text-red-700 dark:text-red-400">Could not load more: {log.error?.message}</span> : null}
-          <button type="button" className="btn-secondary" disabled={log.isFetchingNextPage} onClick={() => log.fetchNextPage()} data-testid="load-more">
+          {log.isFetchNextPageError ? (
+            <span className="text-sm text-red-700 dark:text-red-400">Could not load more: {log.error?.message}</span>
+          ) : null}
+          <button
+            type="button"
+            className="btn-secondary"
+            disabled={log.isFetchingNextPage}
+            onClick={() => log.fetchNextPage()}
+            data-testid="load-more"
+          >
             {log.isFetchingNextPage ? <Spinner /> : null}
             {log.isFetchingNextPage ? "Loading…" : "Load more"}
           </button>

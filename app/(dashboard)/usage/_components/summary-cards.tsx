@@ -17,13 +17,20 @@ export function SummaryCards() {
     // One compact row per period on a phone, three cards side by side from sm up.
     <section aria-label="Spend and requests" className="grid gap-2 sm:grid-cols-3 sm:gap-3">
       {cards.map((c) => (
-        <div key={c.id} className="card flex items-center justify-between gap-3 px-4 py-3 sm:block sm:p-4" data-testid={`card-${c.id}`}>
+        <div
+          key={c.id}
+          className="card flex items-center justify-between gap-3 px-4 py-3 sm:block sm:p-4"
+          data-testid={`card-${c.id}`}
+        >
           <p className="muted text-sm">
             {c.label} <span className="hidden text-xs sm:inline">· {c.hint}</span>
           </p>
           {c.data ? (
             <div className="text-right sm:text-left">
-              <p className="text-lg font-semibold tabular-nums sm:mt-1 sm:text-2xl" title={formatUsd(c.data.costMicro, { precise: true })}>
+              <p
+                className="text-lg font-semibold tabular-nums sm:mt-1 sm:text-2xl"
+                title={formatUsd(c.data.costMicro, { precise: true })}
+              >
                 {formatUsd(c.data.costMicro)}
               </p>
               <p className="muted text-xs tabular-nums sm:text-sm">

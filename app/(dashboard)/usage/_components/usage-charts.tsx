@@ -1,4 +1,5 @@
 "use client";
+import { QueryErrorAlert } from "@/components/ui/alert";
 import { useMemo } from "react";
 import { useQuery } from "@tanstack/react-query";
 import { apiFetch } from "@/components/api";
@@ -6,7 +7,8 @@ import { formatUsd } from "@/lib/format";
 import { StackedBarChart } from "./stacked-bar-chart";
 import { daysBetween, modelColor, type DailyJson } from "./usage-params";
 
-const dayLabel = (d: string) => new Date(`${d}T00:00:00Z`).toLocaleDateString("en-US", { month: "short", day: "numeric", timeZone: "UTC" });
+const dayLabel = (d: string) =>
+  new Date(`${d}T00:00:00Z`).toLocaleDateString("en-US", { month: "short", day: "numeric", timeZone: "UTC" });
 const count = new Intl.NumberFormat("en-US");
 const compact = new Intl.NumberFormat("en-US", { notation: "compact", maximumFractionDigits: 1 });
 
@@ -36,7 +38,10 @@ function toChart(data: DailyJson | undefined) {
 }
 
 export function UsageCharts({ query }: { query: string }) {
-  const daily = useQuery({ queryKey: ["usage-daily", query], queryFn: () => apiFetch<DailyJson>(`/api/usage/daily?${query}`) });
+  const daily = useQuery({
+    queryKey: ["usage-daily", query],
+    queryFn: () => apiFetch<DailyJson>(`/api/usage/daily?${query}`),
+  });
   // Stable arrays: the charts rebuild their canvas only when these change, not on every hover.
   const chart = useMemo(() => toChart(daily.data), [daily.data]);
 
@@ -53,12 +58,7 @@ export function UsageCharts({ query }: { query: string }) {
     );
   }
   if (daily.isError) {
-    return (
-      <div className="card p-4 text-sm text-red-700 dark:text-red-400" role="alert">
-        Could not load the charts: {daily.error.message}{" "}
-        <button type="button" className="underline" onClick={() => daily.refetch()}>Try again</button>
-      </div>
-    );
+    return <QueryErrorAlert query={daily} title="We couldn’t load the charts." />;
   }
 
   const { categories, series, spend, requests } = chart;

@@ -1,9 +1,14 @@
 // The page's filters live in the URL (shareable, back button works) and turn into the API's
 // query string here, so the log, the charts and the CSV link always ask for the same rows.
 
-import type { Json } from "@/lib/json";
-import type { UsageItem, UsagePage } from "@/lib/usage/queries";
-import type { dailyUsage, SummaryCards, UsageTotals } from "@/lib/usage/aggregates";
+import type { Wire } from "@/lib/wire";
+import type {
+  DailyUsageResponse,
+  SummaryCardsResponse,
+  UsageItemSchema,
+  UsagePageResponse,
+  UsageTotalsSchema,
+} from "@/lib/usage/schemas";
 
 export type Preset = "24h" | "7d" | "30d" | "custom";
 export const PRESETS: { id: Preset; label: string }[] = [
@@ -27,9 +32,7 @@ export const STATUS_OPTIONS = [
   { value: "", label: "Any status" },
   { value: "success", label: "Successful (2xx)" },
   { value: "error", label: "Failed (not 2xx)" },
-  { value: "400", label: "400 Bad request" },
-  { value: "401", label: "401 Unauthorized" },
-  { value: "402", label: "402 Payment required" },
+  // 400/401/402 are refused before a call is metered, so the log never holds them: no options.
   { value: "429", label: "429 Rate limited" },
   { value: "502", label: "502 Upstream error" },
   { value: "503", label: "503 Unavailable" },
@@ -50,7 +53,14 @@ export function readUiFilters(sp: URLSearchParams): UiFilters {
   const range = (["24h", "7d", "30d", "custom"] as const).find((p) => p === sp.get("range")) ?? "30d";
   const pick = (k: string) => sp.get(k) || undefined;
   const date = (k: string) => (DATE.test(sp.get(k) ?? "") ? sp.get(k)! : undefined);
-  return { range, from: date("from"), to: date("to"), keyId: pick("keyId"), model: pick("model"), status: pick("status") };
+  return {
+    range,
+    from: date("from"),
+    to: date("to"),
+    keyId: pick("keyId"),
+    model: pick("model"),
+    status: pick("status"),
+  };
 }
 
 /** The page's own URL for these filters (only what differs from the defaults). */
@@ -93,7 +103,8 @@ export function hasNarrowingFilters(f: UiFilters): boolean {
 export function daysBetween(fromIso: string, toIso: string): string[] {
   const out: string[] = [];
   const end = Date.parse(toIso);
-  for (let t = startOfUtcDay(new Date(fromIso)).getTime(); t < end && out.length < 400; t += DAY) out.push(utcDay(new Date(t)));
+  for (let t = startOfUtcDay(new Date(fromIso)).getTime(); t < end && out.length < 400; t += DAY)
+    out.push(utcDay(new Date(t)));
   return out;
 }
 
@@ -104,8 +115,9 @@ export function modelColor(models: string[], model: string): string {
   return i < 0 ? "#71717a" : PALETTE[i % PALETTE.length]!;
 }
 
-export type UsageItemJson = Json<UsageItem>;
-export type TotalsJson = Json<UsageTotals>;
-export type UsagePageJson = Json<UsagePage>;
-export type DailyJson = Json<Awaited<ReturnType<typeof dailyUsage>>>;
-export type SummaryJson = Json<SummaryCards>;
+// The routes' answers as the browser receives them, typed from the routes' own schemas.
+export type UsageItemJson = Wire<typeof UsageItemSchema>;
+export type TotalsJson = Wire<typeof UsageTotalsSchema>;
+export type UsagePageJson = Wire<typeof UsagePageResponse>;
+export type DailyJson = Wire<typeof DailyUsageResponse>;
+export type SummaryJson = Wire<typeof SummaryCardsResponse>;

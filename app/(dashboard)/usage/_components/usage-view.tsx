@@ -1,4 +1,5 @@
 "use client";
+import { QueryErrorAlert } from "@/components/ui/alert";
 import { useMemo } from "react";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
@@ -10,7 +11,15 @@ import { UsageCharts } from "./usage-charts";
 import { RequestLog } from "./request-log";
 import { EmptyState } from "./empty-state";
 import { LowBalanceSettings } from "./low-balance-settings";
-import { apiParams, hasNarrowingFilters, pageSearch, readUiFilters, type SummaryJson, type UiFilters, type UsagePageJson } from "./usage-params";
+import {
+  apiParams,
+  hasNarrowingFilters,
+  pageSearch,
+  readUiFilters,
+  type SummaryJson,
+  type UiFilters,
+  type UsagePageJson,
+} from "./usage-params";
 
 const count = new Intl.NumberFormat("en-US");
 
@@ -25,7 +34,8 @@ export function UsageView() {
 
   const log = useInfiniteQuery({
     queryKey: ["usage-log", query],
-    queryFn: ({ pageParam }) => apiFetch<UsagePageJson>(`/api/usage?${query}${pageParam ? `&cursor=${encodeURIComponent(pageParam)}` : ""}`),
+    queryFn: ({ pageParam }) =>
+      apiFetch<UsagePageJson>(`/api/usage?${query}${pageParam ? `&cursor=${encodeURIComponent(pageParam)}` : ""}`),
     initialPageParam: "",
     getNextPageParam: (last) => last.nextCursor ?? undefined,
   });
@@ -33,18 +43,32 @@ export function UsageView() {
 
   const totals = log.data?.pages[0]?.totals;
   const items = log.data?.pages.flatMap((p) => p.items) ?? [];
-  const seenKeys = [...new Map(items.filter((i) => i.keyId).map((i) => [i.keyId!, { id: i.keyId!, name: i.keyName ?? "Deleted key", start: i.keyStart ?? "" }])).values()];
-  const neverCalled = summary.data?.last30Days.requests === 0 && totals?.requests === 0 && !hasNarrowingFilters(filters);
+  const seenKeys = [
+    ...new Map(
+      items
+        .filter((i) => i.keyId)
+        .map((i) => [i.keyId!, { id: i.keyId!, name: i.keyName ?? "Deleted key", start: i.keyStart ?? "" }]),
+    ).values(),
+  ];
+  const neverCalled =
+    summary.data?.last30Days.requests === 0 && totals?.requests === 0 && !hasNarrowingFilters(filters);
 
   return (
     <div className="flex flex-col gap-6">
       <SummaryCards />
-      <FiltersBar filters={filters} onChange={setFilters} extraKeys={seenKeys} extraModels={[...new Set(items.map((i) => i.model))]} />
+      <FiltersBar
+        filters={filters}
+        onChange={setFilters}
+        extraKeys={seenKeys}
+        extraModels={[...new Set(items.map((i) => i.model))]}
+      />
       <UsageCharts query={query} />
       <section aria-labelledby="log-title" className="flex flex-col gap-3">
         <div className="flex flex-wrap items-end justify-between gap-3">
           <div>
-            <h2 id="log-title" className="text-lg font-semibold">Requests</h2>
+            <h2 id="log-title" className="text-lg font-semibold">
+              Requests
+            </h2>
             <p className="muted text-sm tabular-nums" data-testid="usage-totals" aria-live="polite">
               {totals
                 ? `${count.format(totals.requests)} ${totals.requests === 1 ? "request" : "requests"} · ${formatUsd(totals.costMicro, { precise: true })} · ${count.format(totals.inputTokens)} input / ${count.format(totals.outputTokens)} output tokens`
@@ -54,24 +78,32 @@ export function UsageView() {
             </p>
           </div>
           <a href={`/api/usage/export.csv?${query}`} download className="btn-secondary" data-testid="export-csv">
-            <svg width="14" height="14" viewBox="0 0 16 16" aria-hidden="true" fill="none" stroke="currentColor" strokeWidth="1.5" strokeLinecap="round">
+            <svg
+              width="14"
+              height="14"
+              viewBox="0 0 16 16"
+              aria-hidden="true"
+              fill="none"
+              stroke="currentColor"
+              strokeWidth="1.5"
+              strokeLinecap="round"
+            >
               <path d="M8 2v8m0 0L5 7m3 3 3-3M3 12v1.5h10V12" />
             </svg>
-            Export CSV
+            Export CSV (UTC)
           </a>
         </div>
         {log.isError && !log.data ? (
-          <div className="card p-4 text-sm text-red-700 dark:text-red-400" role="alert">
-            Could not load your requests: {log.error.message}{" "}
-            <button type="button" className="underline" onClick={() => log.refetch()}>Try again</button>
-          </div>
+          <QueryErrorAlert query={log} title="We couldn’t load your requests." />
         ) : neverCalled ? (
           <EmptyState />
         ) : totals?.requests === 0 ? (
           <div className="card p-6 text-center" data-testid="usage-no-match">
             <p className="font-medium">No requests match these filters</p>
             <p className="muted mt-1 text-sm">Try a longer date range or another key, model or status.</p>
-            <button type="button" className="btn-secondary mt-3" onClick={() => setFilters({ range: "30d" })}>Clear filters</button>
+            <button type="button" className="btn-secondary mt-3" onClick={() => setFilters({ range: "30d" })}>
+              Clear filters
+            </button>
           </div>
         ) : (
           <RequestLog log={log} />

@@ -1,0 +1,85 @@
+import type { ChartSeries } from "./stacked-bar-chart";
+
+/** The chart's numbers as a table: one row per day, newest first, with totals. */
+export function ChartTable({
+  title,
+  categories,
+  series,
+  values,
+  totals,
+  grand,
+  format,
+  formatCategory,
+  testId,
+}: {
+  title: string;
+  categories: string[];
+  series: ChartSeries[];
+  values: bigint[][];
+  totals: bigint[];
+  grand: bigint;
+  format: (v: bigint) => string;
+  formatCategory: (c: string) => string;
+  testId?: string;
+}) {
+  return (
+    <div
+      className="max-h-72 overflow-auto rounded-md border border-zinc-200 dark:border-zinc-800"
+      tabIndex={0}
+      role="region"
+      aria-label={`${title}, table`}
+    >
+      <table className="w-full text-right text-xs tabular-nums" data-testid={testId ? `${testId}-table` : undefined}>
+        <caption className="sr-only">{title}</caption>
+        <thead className="sticky top-0 bg-zinc-50 text-zinc-500 dark:bg-zinc-900 dark:text-zinc-400">
+          <tr>
+            <th scope="col" className="px-3 py-2 text-left font-medium">
+              Day (UTC)
+            </th>
+            {series.map((s) => (
+              <th key={s.id} scope="col" className="px-3 py-2 font-medium">
+                {s.label}
+              </th>
+            ))}
+            <th scope="col" className="px-3 py-2 font-medium">
+              Total
+            </th>
+          </tr>
+        </thead>
+        <tbody className="divide-y divide-zinc-100 dark:divide-zinc-800">
+          {categories
+            .map((c, i) => ({ c, i }))
+            .reverse()
+            .map(({ c, i }) => (
+              <tr key={c}>
+                <th scope="row" className="px-3 py-1.5 text-left font-normal">
+                  {formatCategory(c)}
+                </th>
+                {series.map((s, j) => (
+                  <td key={s.id} className="px-3 py-1.5">
+                    {format(values[i]![j]!)}
+                  </td>
+                ))}
+                <td className="px-3 py-1.5 font-medium">{format(totals[i]!)}</td>
+              </tr>
+            ))}
+        </tbody>
+        <tfoot className="border-t border-zinc-200 font-medium dark:border-zinc-700">
+          <tr>
+            <th scope="row" className="px-3 py-2 text-left">
+              Total
+            </th>
+            {series.map((s, j) => (
+              <td key={s.id} className="px-3 py-2">
+                {format(values.reduce((a, row) => a + row[j]!, 0n))}
+              </td>
+            ))}
+            <td className="px-3 py-2" data-testid={testId ? `${testId}-total` : undefined}>
+              {format(grand)}
+            </td>
+          </tr>
+        </tfoot>
+      </table>
+    </div>
+  );
+}
