@@ -7,7 +7,10 @@ export function Anchor({ id, level = 2, children }: { id: string; level?: 2 | 3;
     <Tag id={id} className={`group scroll-mt-20 ${size}`}>
       <a href={`#${id}`} className="no-underline">
         {children}
-        <span className="ml-2 text-accent-500 opacity-0 transition-opacity group-hover:opacity-100 group-focus-within:opacity-100" aria-hidden="true">
+        <span
+          className="ml-2 text-accent-500 opacity-0 transition-opacity group-hover:opacity-100 group-focus-within:opacity-100"
+          aria-hidden="true"
+        >
           #
         </span>
       </a>
@@ -18,8 +21,12 @@ export function Anchor({ id, level = 2, children }: { id: string; level?: 2 | 3;
 export function Code({ children, title }: { children: string; title?: string }) {
   return (
     <div className="my-4 overflow-hidden rounded-lg border border-zinc-800 bg-zinc-900 dark:bg-black">
-      {title ? <div className="border-b border-zinc-800 px-4 py-1.5 font-mono text-[11px] uppercase tracking-wide text-zinc-400">{title}</div> : null}
-      <pre className="overflow-x-auto p-4 text-[13px] leading-relaxed text-zinc-100">
+      {title ? (
+        <div className="border-b border-zinc-800 px-4 py-1.5 font-mono text-[11px] uppercase tracking-wide text-zinc-400">
+          {title}
+        </div>
+      ) : null}
+      <pre tabIndex={0} className="overflow-x-auto p-4 text-[13px] leading-relaxed text-zinc-100">
         <code>{children}</code>
       </pre>
     </div>
@@ -30,11 +37,21 @@ export function P({ children }: { children: React.ReactNode }) {
   return <p className="mt-3 leading-7 text-zinc-700 dark:text-zinc-300">{children}</p>;
 }
 
+// Short tokens stay whole; a long one (a URL, a header with its value) may break at its spaces,
+// and anywhere when a single word is wider than a phone's line.
 export function C({ children }: { children: React.ReactNode }) {
-  return <code className="code whitespace-nowrap">{children}</code>;
+  return <code className="code [overflow-wrap:anywhere]">{children}</code>;
 }
 
-export function Callout({ tone = "info", title, children }: { tone?: "info" | "warn"; title: string; children: React.ReactNode }) {
+export function Callout({
+  tone = "info",
+  title,
+  children,
+}: {
+  tone?: "info" | "warn";
+  title: string;
+  children: React.ReactNode;
+}) {
   const styles =
     tone === "warn"
       ? "border-amber-300 bg-amber-50 text-amber-900 dark:border-amber-500/40 dark:bg-amber-500/10 dark:text-amber-100"
@@ -49,7 +66,7 @@ export function Callout({ tone = "info", title, children }: { tone?: "info" | "w
 
 export function Table({ head, rows, testId }: { head: string[]; rows: React.ReactNode[][]; testId?: string }) {
   return (
-    <div className="card my-4 overflow-x-auto" data-testid={testId}>
+    <div className="card my-4 overflow-x-auto" tabIndex={0} data-testid={testId}>
       <table className="w-full text-left text-sm">
         <thead className="border-b border-zinc-200 bg-zinc-50 text-xs uppercase tracking-wide text-zinc-500 dark:border-zinc-800 dark:bg-zinc-900/60 dark:text-zinc-400">
           <tr>
@@ -87,14 +104,20 @@ function TocList({ items }: { items: TocItem[] }) {
     <ul className="space-y-1 text-sm">
       {items.map((i) => (
         <li key={i.id}>
-          <a href={`#${i.id}`} className="block rounded px-2 py-1 text-zinc-600 hover:bg-zinc-100 hover:text-zinc-900 dark:text-zinc-400 dark:hover:bg-zinc-800 dark:hover:text-white">
+          <a
+            href={`#${i.id}`}
+            className="block rounded px-2 py-1 text-zinc-600 hover:bg-zinc-100 hover:text-zinc-900 dark:text-zinc-400 dark:hover:bg-zinc-800 dark:hover:text-white"
+          >
             {i.label}
           </a>
           {i.children ? (
             <ul className="ml-3 border-l border-zinc-200 pl-1 dark:border-zinc-800">
               {i.children.map((c) => (
                 <li key={c.id}>
-                  <a href={`#${c.id}`} className="block rounded px-2 py-1 text-zinc-500 hover:text-zinc-900 dark:text-zinc-500 dark:hover:text-white">
+                  <a
+                    href={`#${c.id}`}
+                    className="block rounded px-2 py-1 text-zinc-600 hover:text-zinc-900 dark:text-zinc-400 dark:hover:text-white"
+                  >
                     {c.label}
                   </a>
                 </li>
@@ -112,7 +135,9 @@ export function Toc({ items }: { items: TocItem[] }) {
   return (
     <>
       <nav aria-label="On this page" className="sticky top-6 hidden max-h-[calc(100vh-3rem)] overflow-y-auto lg:block">
-        <p className="mb-2 px-2 text-xs font-semibold uppercase tracking-wide text-zinc-500">On this page</p>
+        <p className="mb-2 px-2 text-xs font-semibold uppercase tracking-wide text-zinc-600 dark:text-zinc-400">
+          On this page
+        </p>
         <TocList items={items} />
       </nav>
       <details className="card px-4 py-3 lg:hidden">
