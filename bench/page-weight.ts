@@ -3,29 +3,25 @@
 import { chromium } from "@playwright/test";
 import nacl from "tweetnacl";
 import bs58 from "bs58";
-import { createSignInMessageText } from "@/lib/auth/siws-message";
+import { signedVerifyBody } from "@/lib/test/siws-input";
 import { startBenchServer } from "./lib/server";
+import { chromiumLaunch } from "../e2e/chromium";
 
 async function sessionCookie(base: string): Promise<string> {
   const kp = nacl.sign.keyPair();
   const address = bs58.encode(kp.publicKey);
   const { input } = await (await fetch(`${base}/api/auth/challenge?address=${address}`)).json();
-  const msg = new TextEncoder().encode(createSignInMessageText({ ...input, address }));
-  const b64 = (b: Uint8Array) => Buffer.from(b).toString("base64");
   const res = await fetch(`${base}/api/auth/verify`, {
     method: "POST",
     headers: { "content-type": "application/json", origin: base },
-    body: JSON.stringify({ output: { account: { address, publicKey: b64(kp.publicKey) }, signedMessage: b64(msg), signature: b64(nacl.sign.detached(msg, kp.secretKey)) } }),
+    body: JSON.stringify(signedVerifyBody(input, kp)),
   });
   return res.headers.get("set-cookie")!.split(";")[0]!.split("=")[1]!;
 }
 
 export async function benchPageWeight() {
   const server = await startBenchServer("pglite", 3903);
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
+  const browser = await chromium.launch(chromiumLaunch);
   try {
     const token = await sessionCookie(server.url);
     const out: Record<string, number> = {};
@@ -40,7 +36,13 @@ export async function benchPageWeight() {
       const page = await context.newPage();
       const sizes: Promise<number>[] = [];
       page.on("response", (r) => {
-        if (r.request().resourceType() === "script") sizes.push(r.request().sizes().then((s) => s.responseBodySize));
+        if (r.request().resourceType() === "script")
+          sizes.push(
+            r
+              .request()
+              .sizes()
+              .then((s) => s.responseBodySize),
+          );
       });
       await page.goto(server.url + path, { waitUntil: "load", timeout: 120_000 });
       await page.waitForTimeout(1500);

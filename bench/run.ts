@@ -44,5 +44,8 @@ const width = Math.max(...Object.keys(results).map((k) => k.length));
 console.log("\nSolrouter benchmarks");
 for (const [k, v] of Object.entries(results)) console.log(`  ${k.padEnd(width)}  ${v}`);
 fs.mkdirSync("bench/results", { recursive: true });
-fs.writeFileSync(`bench/results/${new Date().toISOString().replace(/[:.]/g, "-")}.json`, JSON.stringify(results, null, 2));
+fs.writeFileSync(
+  `bench/results/${new Date().toISOString().replace(/[:.]/g, "-")}.json`,
+  JSON.stringify(results, null, 2),
+);
 process.exit(0);

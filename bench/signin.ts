@@ -4,7 +4,8 @@ import bs58 from "bs58";
 import { overrideEnv } from "@/lib/env";
 import { openDb } from "@/lib/db/client";
 import { setDb } from "@/lib/db";
-import { createSignInMessageText, type SignInInput } from "@/lib/auth/siws-message";
+import type { SignInInput } from "@/lib/auth/siws-message";
+import { signedVerifyBody } from "@/lib/test/siws-input";
 import { call } from "@/lib/test/http";
 import { GET as challenge } from "@/app/api/auth/challenge/route";
 import { POST as verify } from "@/app/api/auth/verify/route";
@@ -14,7 +15,6 @@ export async function benchSignIn(n = 200) {
   overrideEnv({ APP_URL: "http://localhost:3000", SIGNIN_RATE_LIMIT_PER_MINUTE: "1000000", LOG_LEVEL: "silent" });
   const db = await openDb({});
   setDb(db);
-  const b64 = (b: Uint8Array) => Buffer.from(b).toString("base64");
   const times: number[] = [];
   for (let i = 0; i < n + 20; i++) {
     const kp = nacl.sign.keyPair();
@@ -24,8 +24,7 @@ export async function benchSignIn(n = 200) {
     const c = await call(challenge, { path: `/api/auth/challenge?address=${address}` });
     const t1 = performance.now();
     const input = c.json.input as SignInInput;
-    const msg = new TextEncoder().encode(createSignInMessageText({ ...input, address }));
-    const body = { output: { account: { address, publicKey: b64(kp.publicKey) }, signedMessage: b64(msg), signature: b64(nacl.sign.detached(msg, kp.secretKey)) } };
+    const body = signedVerifyBody(input, kp);
     const t2 = performance.now();
     const v = await call(verify, { body });
     const t3 = performance.now();

@@ -21,7 +21,9 @@ import { percentile } from "./lib/load";
 
 const round = (ms: number) => +ms.toFixed(2);
 
-export async function benchTopupConfirm(opts = { deposits: 50, unconfirmed: 10 }): Promise<Record<string, number | string>> {
+export async function benchTopupConfirm(
+  opts = { deposits: 50, unconfirmed: 10 },
+): Promise<Record<string, number | string>> {
   let net: TestLocalnet | undefined;
   const db = await openDb({});
   try {
@@ -37,7 +39,12 @@ export async function benchTopupConfirm(opts = { deposits: 50, unconfirmed: 10 }
       return { t: res.json.topup, cookie };
     };
     const pay = async (t: TopupView) => {
-      const tx = buildTopupTransaction(payer.publicKey, { ...t, payToTokenAccount: t.payToTokenAccount! }, TOKEN_PROGRAM_ID, await net!.conn.getLatestBlockhash());
+      const tx = buildTopupTransaction(
+        payer.publicKey,
+        { ...t, payToTokenAccount: t.payToTokenAccount! },
+        TOKEN_PROGRAM_ID,
+        await net!.conn.getLatestBlockhash(),
+      );
       return net!.send(payer, tx.instructions); // resolves once the chain reports it confirmed
     };
 

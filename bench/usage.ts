@@ -32,12 +32,17 @@ function pct(sorted: number[], p: number) {
 const round = (n: number) => Math.round(n * 10) / 10;
 
 async function request(handler: Handler, path: string, cookie: string): Promise<Response> {
-  const res = await handler(new Request(new URL(path, env().APP_URL), { headers: { cookie } }), { params: Promise.resolve({}) });
+  const res = await handler(new Request(new URL(path, env().APP_URL), { headers: { cookie } }), {
+    params: Promise.resolve({}),
+  });
   if (res.status !== 200) throw new Error(`${path} → ${res.status} ${await res.text()}`);
   return res;
 }
 
-export async function benchUsage(kind: "pglite" | "postgres", opts: BenchUsageOptions = {}): Promise<Record<string, number | string>> {
+export async function benchUsage(
+  kind: "pglite" | "postgres",
+  opts: BenchUsageOptions = {},
+): Promise<Record<string, number | string>> {
   const rows = opts.rows ?? 1_000_000;
   const spanDays = opts.spanDays ?? 30;
   const runs = opts.runs ?? 50;
@@ -54,7 +59,9 @@ export async function benchUsage(kind: "pglite" | "postgres", opts: BenchUsageOp
        SELECT $1::uuid, 'bench key ' || g, 'bench-hash-' || g || '-' || $1::text, 'sk_solrouter_b' || g FROM generate_series(0, $2::int - 1) g`,
       [main.accountId, KEYS],
     );
-    const keyIds = (await db.query<{ id: string }>("SELECT id FROM api_keys WHERE account_id = $1 ORDER BY name", [main.accountId])).map((r) => r.id);
+    const keyIds = (
+      await db.query<{ id: string }>("SELECT id FROM api_keys WHERE account_id = $1 ORDER BY name", [main.accountId])
+    ).map((r) => r.id);
 
     const seedStart = performance.now();
     const now = Date.now();
@@ -95,11 +102,17 @@ export async function benchUsage(kind: "pglite" | "postgres", opts: BenchUsageOp
     };
     await measure("firstPage", usageRoute, "/api/usage");
     await measure("filteredPage", usageRoute, `/api/usage?keyId=${keyIds[3]}&model=gpt-oss:120b`);
-    const first = (await (await request(usageRoute, "/api/usage?limit=200", main.cookie)).json()) as { nextCursor: string };
+    const first = (await (await request(usageRoute, "/api/usage?limit=200", main.cookie)).json()) as {
+      nextCursor: string;
+    };
     await measure("nextPage", usageRoute, `/api/usage?limit=200&cursor=${first.nextCursor}`);
     // A window that starts and ends mid-hour: the partial hours at both ends come from the events.
     const offHour = (ms: number) => new Date(Math.floor(ms / 3_600_000) * 3_600_000 + 1_234_567).toISOString();
-    await measure("offHourRange", usageRoute, `/api/usage?status=error&from=${offHour(now - 7 * 86_400_000)}&to=${offHour(now - 86_400_000)}`);
+    await measure(
+      "offHourRange",
+      usageRoute,
+      `/api/usage?status=error&from=${offHour(now - 7 * 86_400_000)}&to=${offHour(now - 86_400_000)}`,
+    );
     await measure("daily30d", dailyRoute, "/api/usage/daily");
     await measure("summary", summaryRoute, "/api/usage/summary");
 
@@ -153,9 +166,14 @@ export async function benchUsage(kind: "pglite" | "postgres", opts: BenchUsageOp
     out.exportMb = big.mb;
     out.exportPeakRssDeltaMb = big.peakRssDeltaMb;
     out.exportRetainedHeapMb = big.retainedHeapMb;
-    const [rollup] = await db.query<{ n: string }>("SELECT count(*)::text AS n FROM usage_hourly WHERE account_id = $1", [main.accountId]);
+    const [rollup] = await db.query<{ n: string }>(
+      "SELECT count(*)::text AS n FROM usage_hourly WHERE account_id = $1",
+      [main.accountId],
+    );
     out.rollupRows = Number(rollup!.n);
-    log(`export: ${small.rows} rows → peak RSS +${small.peakRssDeltaMb} MB; ${big.rows} rows, ${big.mb} MB in ${big.ms} ms → peak RSS +${big.peakRssDeltaMb} MB`);
+    log(
+      `export: ${small.rows} rows → peak RSS +${small.peakRssDeltaMb} MB; ${big.rows} rows, ${big.mb} MB in ${big.ms} ms → peak RSS +${big.peakRssDeltaMb} MB`,
+    );
     // Prefixed, so that the PGlite and PostgreSQL runs sit side by side in `npm run bench`.
     return Object.fromEntries(Object.entries(out).map(([k, v]) => [`usage.${kind}.${k}`, v]));
   } finally {

@@ -10,9 +10,9 @@ import { call } from "@/lib/test/http";
 import { postLedgerEntry, ensureAccount } from "@/lib/billing/ledger";
 import { generateApiKey } from "@/lib/keys/format";
 import { resetGateway } from "@/lib/gateway/runtime";
-import { startMockModel } from "@/scripts/mock-model";
+import { startMockModel } from "@/lib/test/mock-model";
 import { spawnLocalnet } from "@/localnet/spawn";
-import { createTestPayer } from "@/lib/x402/test-payer";
+import { createTestPayer } from "@/lib/test/x402-payer";
 import { POST as agent } from "@/app/agent/route";
 import { percentile } from "./lib/load";
 
@@ -36,10 +36,15 @@ export async function benchX402Latency(n = 40) {
   try {
     const accountId = await ensureAccount(db, "BenchX402111111111111111111111111111111111");
     const key = generateApiKey();
-    await db.query("INSERT INTO api_keys (account_id, name, key_hash, start) VALUES ($1, 'bench', $2, $3)", [accountId, key.hash, key.start]);
+    await db.query("INSERT INTO api_keys (account_id, name, key_hash, start) VALUES ($1, 'bench', $2, $3)", [
+      accountId,
+      key.hash,
+      key.start,
+    ]);
     await postLedgerEntry({ accountId, amountMicro: 100_000_000n, kind: "adjustment", reference: "bench-x402" });
     const body = { prompt: "latency probe", model: "gpt-oss:20b", maxTokens: 16 };
-    const post = (headers: Record<string, string>) => call(agent, { method: "POST", path: "/agent", body, origin: null, headers });
+    const post = (headers: Record<string, string>) =>
+      call(agent, { method: "POST", path: "/agent", body, origin: null, headers });
     const payer = await createTestPayer({ rpcUrl: ln.info.rpcUrl, mints: [ln.info.usdcMint], tokens: 10_000_000n });
     const challenge = (await post({})).headers.get("payment-required")!;
     const keyTimes: number[] = [];
@@ -62,7 +67,11 @@ export async function benchX402Latency(n = 40) {
     paidTimes.sort((a, b) => a - b);
     const k50 = percentile(keyTimes, 50);
     const p50 = percentile(paidTimes, 50);
-    return { "x402.keyCallP50Ms": +k50.toFixed(1), "x402.paidCallP50Ms": +p50.toFixed(1), "x402.addedLatencyP50Ms": +(p50 - k50).toFixed(1) };
+    return {
+      "x402.keyCallP50Ms": +k50.toFixed(1),
+      "x402.paidCallP50Ms": +p50.toFixed(1),
+      "x402.addedLatencyP50Ms": +(p50 - k50).toFixed(1),
+    };
   } finally {
     await resetGateway();
     setDb(undefined);

@@ -8,7 +8,14 @@ import {
   MINT_SIZE,
   TOKEN_PROGRAM_ID,
 } from "../lib/solana/spl";
-import { Keypair, LAMPORTS_PER_SOL, PublicKey, SystemProgram, Transaction, type TransactionInstruction } from "@solana/web3.js";
+import {
+  Keypair,
+  LAMPORTS_PER_SOL,
+  PublicKey,
+  SystemProgram,
+  Transaction,
+  type TransactionInstruction,
+} from "@solana/web3.js";
 import { describeTxError } from "./errors";
 import { b58encode, RpcError } from "./json";
 import type { Ledger } from "./ledger";
@@ -57,7 +64,13 @@ export class Faucet {
             space: MINT_SIZE,
             programId: TOKEN_PROGRAM_ID,
           }),
-          createInitializeMint2Instruction(mint.publicKey, decimals, this.keys.mintAuthority.publicKey, null, TOKEN_PROGRAM_ID),
+          createInitializeMint2Instruction(
+            mint.publicKey,
+            decimals,
+            this.keys.mintAuthority.publicKey,
+            null,
+            TOKEN_PROGRAM_ID,
+          ),
         ],
         [mint],
       );
@@ -77,7 +90,10 @@ export class Faucet {
 
   airdrop(to: string, amount: bigint): string {
     const toPubkey = new PublicKey(to);
-    return this.send([SystemProgram.transfer({ fromPubkey: this.keys.faucet.publicKey, toPubkey, lamports: amount })], []);
+    return this.send(
+      [SystemProgram.transfer({ fromPubkey: this.keys.faucet.publicKey, toPubkey, lamports: amount })],
+      [],
+    );
   }
 
   /** Creates the owner's associated token account if needed and mints `amount` base units into it. */

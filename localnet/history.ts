@@ -41,14 +41,21 @@ export function innerInstructions(meta: TransactionMetadata): InnerIxGroup[] {
   return meta.innerInstructions().flatMap((list, index) =>
     list.length === 0
       ? []
-      : [{
-          index,
-          instructions: list.map((inner) => {
-            const ix = inner.instruction();
-            const accounts = Array.from(ix.accounts());
-            return { programIdIndex: ix.programIdIndex(), accounts, data: b58encode(ix.data()), stackHeight: inner.stackHeight() };
-          }),
-        }],
+      : [
+          {
+            index,
+            instructions: list.map((inner) => {
+              const ix = inner.instruction();
+              const accounts = Array.from(ix.accounts());
+              return {
+                programIdIndex: ix.programIdIndex(),
+                accounts,
+                data: b58encode(ix.data()),
+                stackHeight: inner.stackHeight(),
+              };
+            }),
+          },
+        ],
   );
 }
 
@@ -68,14 +75,22 @@ export interface JournalEntry {
 }
 
 export function toJournalEntry(r: TxRecord): JournalEntry {
-  const meta = { ...r.meta, preBalances: r.meta.preBalances.map(String), postBalances: r.meta.postBalances.map(String) };
+  const meta = {
+    ...r.meta,
+    preBalances: r.meta.preBalances.map(String),
+    postBalances: r.meta.postBalances.map(String),
+  };
   return { signature: r.signature, slot: r.slot, blockTime: r.blockTime, wire: b64encode(r.wire), meta };
 }
 
 export function fromJournalEntry(e: JournalEntry, seq: number): TxRecord {
   const wire = b64decode(e.wire);
   const parsed = parseWire(wire);
-  const meta: TxMeta = { ...e.meta, preBalances: e.meta.preBalances.map(BigInt), postBalances: e.meta.postBalances.map(BigInt) };
+  const meta: TxMeta = {
+    ...e.meta,
+    preBalances: e.meta.preBalances.map(BigInt),
+    postBalances: e.meta.postBalances.map(BigInt),
+  };
   const { writable, readonly } = meta.loadedAddresses;
   const accountKeys = [...parsed.message.staticKeys, ...writable, ...readonly];
   const memo = extractMemo(parsed.message, accountKeys);
@@ -117,8 +132,8 @@ export class History {
   /** Newest first; `before`/`until` are exclusive bounds, as on a real node. */
   signaturesFor(address: string, opts: { before?: string; until?: string; limit: number }): TxRecord[] {
     const list = this.byAddress.get(address) ?? [];
-    const beforeSeq = opts.before === undefined ? Infinity : this.bySig.get(opts.before)?.seq ?? -1;
-    const untilSeq = opts.until === undefined ? -1 : this.bySig.get(opts.until)?.seq ?? -1;
+    const beforeSeq = opts.before === undefined ? Infinity : (this.bySig.get(opts.before)?.seq ?? -1);
+    const untilSeq = opts.until === undefined ? -1 : (this.bySig.get(opts.until)?.seq ?? -1);
     const out: TxRecord[] = [];
     for (let i = list.length - 1; i >= 0 && out.length < opts.limit; i--) {
       const r = list[i]!;

@@ -79,7 +79,8 @@ export class Ledger {
 
   /** Runs and, if it lands, records a transaction. Landing means the fee was charged, even when it then failed. */
   execute(wire: Uint8Array, opts: { checkBlockhash: boolean }): Outcome {
-    if (this.journalError) throw new Error(`journal write failed earlier (${this.journalError.message}); restart the localnet`);
+    if (this.journalError)
+      throw new Error(`journal write failed earlier (${this.journalError.message}); restart the localnet`);
     const parsed = parseWire(wire);
     const signature = parsed.signatures[0]!;
     const slot = this.clock.slot();
@@ -101,19 +102,35 @@ export class Ledger {
     const err = failed ? toRpcTxError(result.err()) : null;
     const postBalances = keys.all.map((k) => this.getAccount(k)?.lamports ?? 0n);
     const outcome: Outcome = {
-      signature, err, logs: meta.logs(), unitsConsumed: Number(meta.computeUnitsConsumed()),
-      returnData: returnData(meta), innerInstructions: innerInstructions(meta),
+      signature,
+      err,
+      logs: meta.logs(),
+      unitsConsumed: Number(meta.computeUnitsConsumed()),
+      returnData: returnData(meta),
+      innerInstructions: innerInstructions(meta),
     };
     if (failed && postBalances[0] === preBalances[0]) return outcome; // rejected before execution: nothing lands
     const record: TxRecord = {
-      seq: this.history.nextSeq(), signature, slot, blockTime: this.clock.blockTime(slot), wire, parsed,
-      accountKeys: keys.all, memo: extractMemo(parsed.message, keys.all),
+      seq: this.history.nextSeq(),
+      signature,
+      slot,
+      blockTime: this.clock.blockTime(slot),
+      wire,
+      parsed,
+      accountKeys: keys.all,
+      memo: extractMemo(parsed.message, keys.all),
       meta: {
-        err, fee: computeFee(parsed.message), preBalances, postBalances, preTokenBalances,
+        err,
+        fee: computeFee(parsed.message),
+        preBalances,
+        postBalances,
+        preTokenBalances,
         postTokenBalances: tokenBalances(keys.all, this.load, this.decimalsOf),
-        logMessages: outcome.logs, innerInstructions: outcome.innerInstructions,
+        logMessages: outcome.logs,
+        innerInstructions: outcome.innerInstructions,
         loadedAddresses: { writable: keys.writable, readonly: keys.readonly },
-        computeUnitsConsumed: outcome.unitsConsumed, returnData: outcome.returnData,
+        computeUnitsConsumed: outcome.unitsConsumed,
+        returnData: outcome.returnData,
       },
     };
     try {
@@ -151,9 +168,14 @@ export class Ledger {
         for (const a of result.postAccounts()) postAccounts.set(a.address, fromEncoded(a));
       }
       return {
-        signature, err: failed ? toRpcTxError(result.err()) : null, logs: meta.logs(),
-        unitsConsumed: Number(meta.computeUnitsConsumed()), returnData: returnData(meta),
-        innerInstructions: innerInstructions(meta), postAccounts, accountKeys,
+        signature,
+        err: failed ? toRpcTxError(result.err()) : null,
+        logs: meta.logs(),
+        unitsConsumed: Number(meta.computeUnitsConsumed()),
+        returnData: returnData(meta),
+        innerInstructions: innerInstructions(meta),
+        postAccounts,
+        accountKeys,
       };
     } finally {
       this.svm.withSigverify(true);
@@ -169,7 +191,9 @@ export class Ledger {
       const result = this.svm.sendTransaction(record.parsed.kitTx);
       const err = result instanceof FailedTransactionMetadata ? toRpcTxError(result.err()) : null;
       if (JSON.stringify(err) !== JSON.stringify(record.meta.err)) {
-        warn(`replay of ${record.signature} gave ${JSON.stringify(err)}, journal says ${JSON.stringify(record.meta.err)}`);
+        warn(
+          `replay of ${record.signature} gave ${JSON.stringify(err)}, journal says ${JSON.stringify(record.meta.err)}`,
+        );
       }
       this.history.add(record);
     }

@@ -2,7 +2,14 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { airdropFactory, createSolanaRpc, createSolanaRpcSubscriptions, address, lamports, generateKeyPairSigner } from "@solana/kit";
+import {
+  airdropFactory,
+  createSolanaRpc,
+  createSolanaRpcSubscriptions,
+  address,
+  lamports,
+  generateKeyPairSigner,
+} from "@solana/kit";
 import {
   createMint,
   createTransferCheckedInstruction,
@@ -33,7 +40,8 @@ import { SlotClock, SLOT_MS } from "./slot-clock";
 import { spawnLocalnet, type SpawnedLocalnet } from "./spawn";
 
 const MEMO_PROGRAM = new PublicKey("MemoSq4gqABAXKb96qnH8TysNcWxMyWCqXgDLGmfcHr");
-const memoIx = (text: string) => new TransactionInstruction({ programId: MEMO_PROGRAM, keys: [], data: Buffer.from(text) });
+const memoIx = (text: string) =>
+  new TransactionInstruction({ programId: MEMO_PROGRAM, keys: [], data: Buffer.from(text) });
 
 let dataDir: string;
 let ln: SpawnedLocalnet;
@@ -88,7 +96,10 @@ describe("localnet", () => {
         { jsonrpc: "2.0", id: 2, method: "nope" },
       ]),
     }).then((r) => r.json());
-    expect(batch).toMatchObject([{ id: 1, result: "ok" }, { id: 2, error: { code: -32601 } }]);
+    expect(batch).toMatchObject([
+      { id: 1, result: "ok" },
+      { id: 2, error: { code: -32601 } },
+    ]);
     const preflight = await fetch(ln.info.rpcUrl, {
       method: "OPTIONS",
       headers: { Origin: "http://localhost:3000", "Access-Control-Request-Headers": "content-type,solana-client" },
@@ -108,7 +119,11 @@ describe("localnet", () => {
     await confirm(await conn.requestAirdrop(payer.publicKey, 2 * LAMPORTS_PER_SOL));
     expect(await conn.getBalance(payer.publicKey)).toBe(2 * LAMPORTS_PER_SOL);
 
-    const { result: sig, error } = await rpc("requestTokenAirdrop", [payer.publicKey.toBase58(), usdc.toBase58(), "5000000"]);
+    const { result: sig, error } = await rpc("requestTokenAirdrop", [
+      payer.publicKey.toBase58(),
+      usdc.toBase58(),
+      "5000000",
+    ]);
     expect(error).toBeUndefined();
     await confirm(sig);
     expect((await getAccount(conn, payerAta)).amount).toBe(5_000_000n);
@@ -130,7 +145,11 @@ describe("localnet", () => {
     const pre = tx!.meta!.preTokenBalances!.find((b) => b.accountIndex === idx)!;
     const post = tx!.meta!.postTokenBalances!.find((b) => b.accountIndex === idx)!;
     expect(BigInt(post.uiTokenAmount.amount) - BigInt(pre.uiTokenAmount.amount)).toBe(1_250_000n);
-    expect(post).toMatchObject({ mint: usdc.toBase58(), owner: treasury.toBase58(), programId: TOKEN_PROGRAM_ID.toBase58() });
+    expect(post).toMatchObject({
+      mint: usdc.toBase58(),
+      owner: treasury.toBase58(),
+      programId: TOKEN_PROGRAM_ID.toBase58(),
+    });
     expect(post.uiTokenAmount).toMatchObject({ decimals: 6, uiAmount: 1.25, uiAmountString: "1.25" });
     expect(tx!.meta!.fee).toBe(5000);
     expect(tx!.meta!.preBalances[0]! - tx!.meta!.postBalances[0]!).toBe(5000);
@@ -142,7 +161,12 @@ describe("localnet", () => {
 
     const sigs = await conn.getSignaturesForAddress(reference);
     expect(sigs).toHaveLength(1);
-    expect(sigs[0]).toMatchObject({ signature: paymentSig, err: null, memo: "[8] order-42", confirmationStatus: "finalized" });
+    expect(sigs[0]).toMatchObject({
+      signature: paymentSig,
+      err: null,
+      memo: "[8] order-42",
+      confirmationStatus: "finalized",
+    });
     const status = await conn.getSignatureStatus(paymentSig);
     expect(status.value).toMatchObject({ err: null, confirmationStatus: "finalized", confirmations: null });
   });
@@ -156,7 +180,9 @@ describe("localnet", () => {
     tx.sign(payer);
     const { error } = await rpc("sendTransaction", [tx.serialize().toString("base64"), { encoding: "base64" }]);
     expect(error.code).toBe(-32002);
-    expect(error.message).toMatch(/^Transaction simulation failed: Error processing Instruction 0: custom program error: 0x1/);
+    expect(error.message).toMatch(
+      /^Transaction simulation failed: Error processing Instruction 0: custom program error: 0x1/,
+    );
     expect(error.data.err).toEqual({ InstructionError: [0, { Custom: 1 }] });
     expect(error.data.logs.join("\n")).toMatch(/insufficient funds/i);
     // A transaction refused in preflight never lands.
@@ -171,7 +197,10 @@ describe("localnet", () => {
       recentSlot: await conn.getSlot(),
     });
     const extend = AddressLookupTableProgram.extendLookupTable({
-      lookupTable: table, authority: payer.publicKey, payer: payer.publicKey, addresses: [to],
+      lookupTable: table,
+      authority: payer.publicKey,
+      payer: payer.publicKey,
+      addresses: [to],
     });
     await sendAndConfirmTransaction(conn, new Transaction().add(create, extend), [payer]);
     await new Promise((r) => setTimeout(r, 900)); // addresses become usable a slot after they are added
@@ -181,7 +210,10 @@ describe("localnet", () => {
     const message = new TransactionMessage({
       payerKey: payer.publicKey,
       recentBlockhash: blockhash,
-      instructions: [SystemProgram.transfer({ fromPubkey: payer.publicKey, toPubkey: to, lamports: 1_000_000 }), memoIx("v0")],
+      instructions: [
+        SystemProgram.transfer({ fromPubkey: payer.publicKey, toPubkey: to, lamports: 1_000_000 }),
+        memoIx("v0"),
+      ],
     }).compileToV0Message([lookupTable]);
     const vtx = new VersionedTransaction(message);
     vtx.sign([payer]);
@@ -196,15 +228,54 @@ describe("localnet", () => {
   });
 
   it("handles Token-2022 mints", async () => {
-    const mint = await createMint(conn, payer, payer.publicKey, null, 2, Keypair.generate(), undefined, TOKEN_2022_PROGRAM_ID);
-    const from = await getOrCreateAssociatedTokenAccount(conn, payer, mint, payer.publicKey, false, undefined, undefined, TOKEN_2022_PROGRAM_ID);
-    const to = await getOrCreateAssociatedTokenAccount(conn, payer, mint, treasury, false, undefined, undefined, TOKEN_2022_PROGRAM_ID);
+    const mint = await createMint(
+      conn,
+      payer,
+      payer.publicKey,
+      null,
+      2,
+      Keypair.generate(),
+      undefined,
+      TOKEN_2022_PROGRAM_ID,
+    );
+    const from = await getOrCreateAssociatedTokenAccount(
+      conn,
+      payer,
+      mint,
+      payer.publicKey,
+      false,
+      undefined,
+      undefined,
+      TOKEN_2022_PROGRAM_ID,
+    );
+    const to = await getOrCreateAssociatedTokenAccount(
+      conn,
+      payer,
+      mint,
+      treasury,
+      false,
+      undefined,
+      undefined,
+      TOKEN_2022_PROGRAM_ID,
+    );
     await mintTo(conn, payer, mint, from.address, payer, 1000, [], undefined, TOKEN_2022_PROGRAM_ID);
-    const ix = createTransferCheckedInstruction(from.address, mint, to.address, payer.publicKey, 250, 2, [], TOKEN_2022_PROGRAM_ID);
+    const ix = createTransferCheckedInstruction(
+      from.address,
+      mint,
+      to.address,
+      payer.publicKey,
+      250,
+      2,
+      [],
+      TOKEN_2022_PROGRAM_ID,
+    );
     const sig = await sendAndConfirmTransaction(conn, new Transaction().add(ix), [payer]);
     const tx = await conn.getTransaction(sig, { maxSupportedTransactionVersion: 0 });
     const post = tx!.meta!.postTokenBalances!.find((b) => b.owner === treasury.toBase58())!;
-    expect(post).toMatchObject({ programId: TOKEN_2022_PROGRAM_ID.toBase58(), uiTokenAmount: { amount: "250", uiAmountString: "2.5" } });
+    expect(post).toMatchObject({
+      programId: TOKEN_2022_PROGRAM_ID.toBase58(),
+      uiTokenAmount: { amount: "250", uiAmountString: "2.5" },
+    });
     const owned = await conn.getParsedTokenAccountsByOwner(treasury, { programId: TOKEN_2022_PROGRAM_ID });
     expect(owned.value.map((a) => a.account.data.parsed.info.tokenAmount.amount)).toEqual(["250"]);
   });
@@ -233,7 +304,11 @@ describe("localnet", () => {
     const infoBefore = ln.info;
     await ln.stop();
     await start();
-    expect(ln.info).toMatchObject({ usdcMint: infoBefore.usdcMint, routerMint: infoBefore.routerMint, treasury: infoBefore.treasury });
+    expect(ln.info).toMatchObject({
+      usdcMint: infoBefore.usdcMint,
+      routerMint: infoBefore.routerMint,
+      treasury: infoBefore.treasury,
+    });
     expect(await conn.getBalance(payer.publicKey)).toBe(before.sol);
     expect((await getAccount(conn, treasuryAta)).amount).toBe(before.usdc);
     expect((await conn.getSignaturesForAddress(reference))[0]?.signature).toBe(paymentSig);

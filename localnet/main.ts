@@ -31,7 +31,12 @@ async function main(): Promise<void> {
   const dataDir =
     values["data-dir"] ?? process.env.LOCALNET_DATA_DIR ?? path.join(process.env.DATA_DIR ?? ".data", "localnet");
 
-  const localnet = await startLocalnet({ port, dataDir, host: values.host ?? process.env.LOCALNET_HOST, quiet: values.quiet });
+  const localnet = await startLocalnet({
+    port,
+    dataDir,
+    host: values.host ?? process.env.LOCALNET_HOST,
+    quiet: values.quiet,
+  });
   process.stdout.write(`${JSON.stringify(localnet.info)}\n`);
 
   let stopping = false;

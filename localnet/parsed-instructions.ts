@@ -38,7 +38,12 @@ export function parseInstruction(
     }
     if (data[0] === 3 && data.length >= 9 && accounts.length >= 3) {
       const [source, destination, authority] = accounts;
-      return parsed(program, "transfer", { source, destination, authority, amount: view.getBigUint64(1, true).toString() });
+      return parsed(program, "transfer", {
+        source,
+        destination,
+        authority,
+        amount: view.getBigUint64(1, true).toString(),
+      });
     }
   }
   return { programId, accounts, data: dataB58, stackHeight };

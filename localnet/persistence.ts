@@ -114,7 +114,8 @@ export class Journal {
         if (end === -1) throw new Error("unterminated");
         if (line.trim()) entries.push(JSON.parse(line));
       } catch {
-        if (end !== -1 && text.slice(end + 1).trim()) throw new Error(`corrupt journal entry in ${file} at byte ${offset}`);
+        if (end !== -1 && text.slice(end + 1).trim())
+          throw new Error(`corrupt journal entry in ${file} at byte ${offset}`);
         fs.truncateSync(file, Buffer.byteLength(text.slice(0, offset)));
         break;
       }

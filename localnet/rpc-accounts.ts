@@ -60,10 +60,13 @@ export const accountMethods: Record<string, Handler> = {
     const keys = arrayParam(params[0], "public keys").map(pubkeyParam);
     if (keys.length > 100) throw invalidParams("Too many inputs provided; max 100");
     const config = configParam(params, 1);
-    return withContext(ctx, keys.map((k) => {
-      const account = ctx.ledger.getAccount(k);
-      return account && encodeAccount(ctx, account, config);
-    }));
+    return withContext(
+      ctx,
+      keys.map((k) => {
+        const account = ctx.ledger.getAccount(k);
+        return account && encodeAccount(ctx, account, config);
+      }),
+    );
   },
 
   getBalance: (params, ctx) => withContext(ctx, ctx.ledger.getAccount(pubkeyParam(params[0]))?.lamports ?? 0n),
@@ -91,14 +94,17 @@ export const accountMethods: Record<string, Handler> = {
       programs = [mintOrThrow(ctx, mint).account.programAddress];
     } else if (typeof filter.programId === "string") {
       programs = [pubkeyParam(filter.programId)];
-      if (!TOKEN_PROGRAMS.includes(programs[0]!)) throw new RpcError(-32602, "Invalid param: unrecognized Token program id");
+      if (!TOKEN_PROGRAMS.includes(programs[0]!))
+        throw new RpcError(-32602, "Invalid param: unrecognized Token program id");
     } else {
       throw invalidParams("expected { mint } or { programId }");
     }
-    const list = programs.flatMap((p) => programAccounts(ctx, p)).filter((a) => {
-      const info = parseTokenAccount(a);
-      return !!info && info.owner === owner && (mint === undefined || info.mint === mint);
-    });
+    const list = programs
+      .flatMap((p) => programAccounts(ctx, p))
+      .filter((a) => {
+        const info = parseTokenAccount(a);
+        return !!info && info.owner === owner && (mint === undefined || info.mint === mint);
+      });
     return withContext(ctx, keyed(ctx, list, config));
   },
 
@@ -115,7 +121,10 @@ export const accountMethods: Record<string, Handler> = {
       .filter((h) => h.token?.mint === mint)
       .sort((a, b) => (b.token!.amount > a.token!.amount ? 1 : b.token!.amount < a.token!.amount ? -1 : 0))
       .slice(0, 20);
-    return withContext(ctx, holders.map((h) => ({ address: h.address, ...uiTokenAmount(h.token!.amount, info.decimals) })));
+    return withContext(
+      ctx,
+      holders.map((h) => ({ address: h.address, ...uiTokenAmount(h.token!.amount, info.decimals) })),
+    );
   },
 
   getMinimumBalanceForRentExemption: (params, ctx) =>

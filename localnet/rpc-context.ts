@@ -28,7 +28,8 @@ export interface AccountConfig {
 function sliceData(data: Uint8Array, dataSlice: unknown): Uint8Array {
   if (!dataSlice || typeof dataSlice !== "object") return data;
   const { offset, length } = dataSlice as { offset?: unknown; length?: unknown };
-  if (typeof offset !== "number" || typeof length !== "number") throw invalidParams("dataSlice needs offset and length");
+  if (typeof offset !== "number" || typeof length !== "number")
+    throw invalidParams("dataSlice needs offset and length");
   return data.subarray(offset, offset + length);
 }
 

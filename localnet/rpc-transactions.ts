@@ -39,7 +39,8 @@ export const transactionMethods: Record<string, Handler> = {
     const wire = decodeWireParam(params[0], config.encoding);
     const sigVerify = config.sigVerify === true;
     const replaceRecentBlockhash = config.replaceRecentBlockhash === true;
-    if (sigVerify && replaceRecentBlockhash) throw invalidParams("sigVerify may not be used with replaceRecentBlockhash");
+    if (sigVerify && replaceRecentBlockhash)
+      throw invalidParams("sigVerify may not be used with replaceRecentBlockhash");
     if (sigVerify && !verifySignatures(parseWire(wire))) throw sigVerifyFailure();
     const out = ctx.ledger.simulate(wire, { sigVerify, replaceRecentBlockhash });
     return withContext(ctx, simulationValue(ctx, wire, out, config));

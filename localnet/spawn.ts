@@ -15,7 +15,13 @@ const STOP_TIMEOUT_MS = 10_000;
 
 /** Runs the localnet as a child process (for tests and the dev script) and resolves once it prints its info line. */
 export function spawnLocalnet(options: { port?: number; dataDir: string; quiet?: boolean }): Promise<SpawnedLocalnet> {
-  const args = ["localnet/main.ts", "--port", String(options.port ?? 8899), "--data-dir", path.resolve(options.dataDir)];
+  const args = [
+    "localnet/main.ts",
+    "--port",
+    String(options.port ?? 8899),
+    "--data-dir",
+    path.resolve(options.dataDir),
+  ];
   if (options.quiet) args.push("--quiet");
   // --exit-with-stdin: if this process dies without stopping the child, the closed pipe shuts it down
   // instead of leaving an orphan holding the port and the data dir lock.

@@ -39,7 +39,8 @@ const MINT_LEN = 82;
 // Token-2022 accounts with extensions are longer than 165 bytes and carry an AccountType byte at offset 165.
 const isType = (a: RawAccount, len: number, type: number): boolean =>
   TOKEN_PROGRAMS.includes(a.programAddress) &&
-  (a.data.length === len || (a.programAddress === TOKEN_2022_PROGRAM && a.data.length > ACCOUNT_LEN && a.data[ACCOUNT_LEN] === type));
+  (a.data.length === len ||
+    (a.programAddress === TOKEN_2022_PROGRAM && a.data.length > ACCOUNT_LEN && a.data[ACCOUNT_LEN] === type));
 
 const u64 = (d: Uint8Array, at: number): bigint => new DataView(d.buffer, d.byteOffset + at, 8).getBigUint64(0, true);
 const u32 = (d: Uint8Array, at: number): number => new DataView(d.buffer, d.byteOffset + at, 4).getUint32(0, true);

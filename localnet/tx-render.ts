@@ -43,7 +43,12 @@ export function parsedInnerInstructions(groups: InnerIxGroup[], keys: string[]):
   return groups.map((g) => ({
     index: g.index,
     instructions: g.instructions.map((ix) =>
-      parseInstruction(keys[ix.programIdIndex] ?? "", ix.accounts.map((a) => keys[a] ?? ""), ix.data, ix.stackHeight),
+      parseInstruction(
+        keys[ix.programIdIndex] ?? "",
+        ix.accounts.map((a) => keys[a] ?? ""),
+        ix.data,
+        ix.stackHeight,
+      ),
     ),
   }));
 }

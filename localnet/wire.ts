@@ -75,7 +75,11 @@ export function parseMessage(bytes: Uint8Array): ParsedMessage {
     if (v !== 0) throw new Error(`unsupported transaction version ${v}`);
     version = 0;
   }
-  const header = { numRequiredSignatures: r.u8(), numReadonlySignedAccounts: r.u8(), numReadonlyUnsignedAccounts: r.u8() };
+  const header = {
+    numRequiredSignatures: r.u8(),
+    numReadonlySignedAccounts: r.u8(),
+    numReadonlyUnsignedAccounts: r.u8(),
+  };
   const staticKeys = Array.from({ length: r.shortVec() }, () => b58encode(r.take(32)));
   const recentBlockhash = b58encode(r.take(32));
   const instructions = Array.from({ length: r.shortVec() }, () => ({
@@ -86,7 +90,11 @@ export function parseMessage(bytes: Uint8Array): ParsedMessage {
   const lookups: Lookup[] = [];
   if (version === 0) {
     for (let n = r.shortVec(); n > 0; n--) {
-      lookups.push({ accountKey: b58encode(r.take(32)), writableIndexes: r.bytesList(), readonlyIndexes: r.bytesList() });
+      lookups.push({
+        accountKey: b58encode(r.take(32)),
+        writableIndexes: r.bytesList(),
+        readonlyIndexes: r.bytesList(),
+      });
     }
   }
   if (!r.done()) throw new Error("trailing bytes after message");
@@ -130,7 +138,11 @@ export function verifySignatures(tx: ParsedTx): boolean {
   return tx.signatures.every((sig, i) => {
     const signer = tx.message.staticKeys[i];
     if (!signer) return false;
-    const key = createPublicKey({ key: Buffer.concat([ED25519_SPKI_PREFIX, b58decode(signer)]), format: "der", type: "spki" });
+    const key = createPublicKey({
+      key: Buffer.concat([ED25519_SPKI_PREFIX, b58decode(signer)]),
+      format: "der",
+      type: "spki",
+    });
     return verify(null, message, key, b58decode(sig));
   });
 }

@@ -124,8 +124,12 @@ export class Subscriptions {
       if (sub.kind === "signature" && sub.key === record.signature) this.fireSignature(id, sub, record);
       if (sub.kind === "account" && touched.has(sub.key)) {
         const account = this.ctx.ledger.getAccount(sub.key) ?? {
-          address: sub.key, lamports: 0n, data: new Uint8Array(), programAddress: "11111111111111111111111111111111",
-          executable: false, space: 0n,
+          address: sub.key,
+          lamports: 0n,
+          data: new Uint8Array(),
+          programAddress: "11111111111111111111111111111111",
+          executable: false,
+          space: 0n,
         };
         const value = encodeAccount(this.ctx, account, { encoding: sub.config.encoding ?? "base64" });
         this.notify(id, sub, "accountNotification", { context: { slot: record.slot }, value });
@@ -141,7 +145,8 @@ export class Subscriptions {
         if (slot === this.lastSlot) return;
         this.lastSlot = slot;
         for (const [id, sub] of this.subs) {
-          if (sub.kind === "slot") this.notify(id, sub, "slotNotification", { parent: Math.max(0, slot - 1), root: slot, slot });
+          if (sub.kind === "slot")
+            this.notify(id, sub, "slotNotification", { parent: Math.max(0, slot - 1), root: slot, slot });
         }
       }, SLOT_MS);
       this.slotTimer.unref();

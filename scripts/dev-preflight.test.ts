@@ -19,7 +19,11 @@ async function occupy(host?: string): Promise<number> {
 
 /** `npm run dev` as a newcomer starts it; it must stop before starting anything. */
 function dev(env: Record<string, string>) {
-  const run = spawnSync("node_modules/.bin/tsx", ["scripts/dev.ts"], { encoding: "utf8", env: { ...process.env, ...env }, timeout: 60_000 });
+  const run = spawnSync("node_modules/.bin/tsx", ["scripts/dev.ts"], {
+    encoding: "utf8",
+    env: { ...process.env, ...env },
+    timeout: 60_000,
+  });
   return { status: run.status, stderr: run.stderr.trim(), stdout: run.stdout.trim() };
 }
 
@@ -31,14 +35,21 @@ describe("npm run dev preflight", () => {
     fs.writeFileSync(path.join(dir, "dev.pid"), String(first.pid));
     const run = dev({ DATA_DIR: dir });
     expect(run.status).toBe(1);
-    expect(run.stderr).toBe(`Another dev server is running here (pid ${first.pid}); stop it or set DATA_DIR to run a second one.`);
+    expect(run.stderr).toBe(
+      `Another dev server is running here (pid ${first.pid}); stop it or set DATA_DIR to run a second one.`,
+    );
     expect(fs.existsSync(path.join(dir, "localnet"))).toBe(false);
   });
 
   it("names the busy port and the variable that moves it, in one line each", async () => {
     const [web, model] = [await occupy(), await occupy("127.0.0.1")];
     const localnetPort = await occupy("127.0.0.1");
-    const run = dev({ DATA_DIR: tmp(), PORT: String(web), LOCALNET_PORT: String(localnetPort), MODEL_PORT: String(model) });
+    const run = dev({
+      DATA_DIR: tmp(),
+      PORT: String(web),
+      LOCALNET_PORT: String(localnetPort),
+      MODEL_PORT: String(model),
+    });
     expect(run.status).toBe(1);
     expect(run.stderr.split("\n")).toEqual([
       `Port ${web} is already in use by another program; stop it or set PORT to a free port.`,

@@ -5,6 +5,7 @@ import { spawn } from "node:child_process";
 import { EnvError, parseEnv } from "../lib/env";
 import { busyPorts, claimDataDir, describeBusyPort, type PortUse } from "./dev-preflight";
 import { startStack } from "./stack";
+import { devBanner } from "./dev-banner";
 
 // Bad settings are reported before anything starts, one line each, as the server would.
 let config: ReturnType<typeof parseEnv>;
@@ -21,13 +22,19 @@ const standIn = !config.UPSTREAM_URL;
 
 const claim = claimDataDir(dataDir);
 if ("otherPid" in claim) {
-  console.error(`Another dev server is running here (pid ${claim.otherPid}); stop it or set DATA_DIR to run a second one.`);
+  console.error(
+    `Another dev server is running here (pid ${claim.otherPid}); stop it or set DATA_DIR to run a second one.`,
+  );
   process.exit(1);
 }
 const ports: PortUse[] = [{ port: config.PORT, variable: "PORT" }];
 if (localnet) {
   ports.push({ port: config.LOCALNET_PORT, variable: "LOCALNET_PORT", host: "127.0.0.1" });
-  ports.push({ port: config.LOCALNET_PORT + 1, variable: "LOCALNET_PORT (its WebSocket uses the next port)", host: "127.0.0.1" });
+  ports.push({
+    port: config.LOCALNET_PORT + 1,
+    variable: "LOCALNET_PORT (its WebSocket uses the next port)",
+    host: "127.0.0.1",
+  });
 }
 if (standIn) ports.push({ port: config.MODEL_PORT, variable: "MODEL_PORT", host: "127.0.0.1" });
 const busy = await busyPorts(ports);
@@ -49,7 +56,20 @@ if (stack.model) console.log(`Stand-in model server (not a real model): ${stack.
 
 // Explicit settings win over what the local stack offers.
 const env = { ...stack.env, NEXT_TELEMETRY_DISABLED: "1", ...process.env, DATA_DIR: dataDir };
-const next = spawn("node_modules/.bin/next", ["dev", "-p", String(config.PORT)], { stdio: "inherit", env: env as NodeJS.ProcessEnv });
+// Next's output passes through; once it is ready we say which address to open (its banner also
+// lists a Network address, where sign-in would fail).
+const next = spawn("node_modules/.bin/next", ["dev", "-p", String(config.PORT)], {
+  stdio: ["inherit", "pipe", "inherit"],
+  env: { ...(process.stdout.isTTY ? { FORCE_COLOR: "1" } : {}), ...env } as NodeJS.ProcessEnv,
+});
+let announced = false;
+next.stdout.on("data", (chunk: Buffer) => {
+  process.stdout.write(chunk);
+  if (!announced && /\bReady\b/.test(chunk.toString())) {
+    announced = true;
+    console.log(devBanner(config.APP_URL));
+  }
+});
 
 let stopping = false;
 const stop = async (code = 0) => {

@@ -28,7 +28,10 @@ if (process.env.E2E_DATABASE_URL) env.DATABASE_URL = process.env.E2E_DATABASE_UR
 const outDir = process.env.E2E_OUTPUT ?? "test-results";
 fs.mkdirSync(outDir, { recursive: true });
 const log = fs.openSync(path.join(outDir, "server.log"), "a");
-const next = spawn("node_modules/.bin/next", ["start", "-p", port], { stdio: ["ignore", log, log], env: env as NodeJS.ProcessEnv });
+const next = spawn("node_modules/.bin/next", ["start", "-p", port], {
+  stdio: ["ignore", log, log],
+  env: env as NodeJS.ProcessEnv,
+});
 
 const stop = async () => {
   next.kill("SIGTERM");

@@ -4,7 +4,16 @@
 // No HTTP route issues these tokens: whoever holds the private key is an operator.
 import { randomUUID } from "node:crypto";
 import { parseArgs } from "node:util";
-import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, importPKCS8, SignJWT, type CryptoKey, type JWK } from "jose";
+import {
+  calculateJwkThumbprint,
+  exportJWK,
+  generateKeyPair,
+  importJWK,
+  importPKCS8,
+  SignJWT,
+  type CryptoKey,
+  type JWK,
+} from "jose";
 import {
   INTERNAL_JWT_AUDIENCE as AUDIENCE,
   INTERNAL_JWT_ISSUER as ISSUER,
@@ -29,7 +38,10 @@ async function generate() {
   console.log(`INTERNAL_JWT_PUBLIC_KEYS='${JSON.stringify(jwks)}'`);
 }
 
-async function loadKey(source: string, kidFlag?: string): Promise<{ key: CryptoKey; alg: "EdDSA" | "ES256"; kid?: string }> {
+async function loadKey(
+  source: string,
+  kidFlag?: string,
+): Promise<{ key: CryptoKey; alg: "EdDSA" | "ES256"; kid?: string }> {
   if (source.trim().startsWith("{")) {
     let jwk: JWK;
     try {
@@ -37,12 +49,14 @@ async function loadKey(source: string, kidFlag?: string): Promise<{ key: CryptoK
     } catch {
       fail("INTERNAL_JWT_PRIVATE_KEY: not valid JSON (expected a private JWK or a PKCS#8 PEM)");
     }
-    const alg = jwk.kty === "OKP" && jwk.crv === "Ed25519" ? "EdDSA" : jwk.kty === "EC" && jwk.crv === "P-256" ? "ES256" : null;
+    const alg =
+      jwk.kty === "OKP" && jwk.crv === "Ed25519" ? "EdDSA" : jwk.kty === "EC" && jwk.crv === "P-256" ? "ES256" : null;
     if (!alg) fail("INTERNAL_JWT_PRIVATE_KEY: must be an Ed25519 (OKP) or P-256 (EC) key");
-    if (!jwk.d) fail("INTERNAL_JWT_PRIVATE_KEY: this JWK has no private part (\"d\")");
+    if (!jwk.d) fail('INTERNAL_JWT_PRIVATE_KEY: this JWK has no private part ("d")');
     return { key: (await importJWK(jwk, alg)) as CryptoKey, alg, kid: kidFlag ?? jwk.kid };
   }
-  if (!source.includes("BEGIN PRIVATE KEY")) fail("INTERNAL_JWT_PRIVATE_KEY: expected a private JWK (JSON) or a PKCS#8 PEM");
+  if (!source.includes("BEGIN PRIVATE KEY"))
+    fail("INTERNAL_JWT_PRIVATE_KEY: expected a private JWK (JSON) or a PKCS#8 PEM");
   const pem = source.replace(/\\n/g, "\n");
   for (const alg of ["EdDSA", "ES256"] as const) {
     try {
@@ -65,17 +79,22 @@ async function main() {
     },
   });
   if (values.help) {
-    console.log("usage: npm run internal-token -- --product <name> [--ttl <seconds ≤ 900>] [--kid <key id>]\n       npm run internal-token -- --generate");
+    console.log(
+      "usage: npm run internal-token -- --product <name> [--ttl <seconds ≤ 900>] [--kid <key id>]\n       npm run internal-token -- --generate",
+    );
     return;
   }
   if (values.generate) return generate();
 
   const product = values.product ?? fail("--product <name> is required (letters, digits, . _ -; up to 64)");
-  if (!PRODUCT_RE.test(product)) fail("--product: use letters, digits, '.', '_' or '-' (up to 64, starting with a letter or digit)");
+  if (!PRODUCT_RE.test(product))
+    fail("--product: use letters, digits, '.', '_' or '-' (up to 64, starting with a letter or digit)");
   const ttl = Number(values.ttl);
-  if (!Number.isInteger(ttl) || ttl < 1 || ttl > MAX_TTL) fail(`--ttl: must be a whole number of seconds between 1 and ${MAX_TTL}`);
+  if (!Number.isInteger(ttl) || ttl < 1 || ttl > MAX_TTL)
+    fail(`--ttl: must be a whole number of seconds between 1 and ${MAX_TTL}`);
   const source = process.env.INTERNAL_JWT_PRIVATE_KEY;
-  if (!source) fail("INTERNAL_JWT_PRIVATE_KEY is not set (create a key pair with: npm run internal-token -- --generate)");
+  if (!source)
+    fail("INTERNAL_JWT_PRIVATE_KEY is not set (create a key pair with: npm run internal-token -- --generate)");
 
   const { key, alg, kid } = await loadKey(source, values.kid);
   const iat = Math.floor(Date.now() / 1000);

@@ -1,10 +1,11 @@
 // `npm run ledger:check`: verifies the money invariants for every account; exits 1 on any violation.
 import { getDb, closeDb } from "@/lib/db";
 import { checkLedger } from "@/lib/billing/ledger-check";
+import { countAccounts } from "@/lib/billing/accounts-store";
 
 const db = await getDb();
 const problems = await checkLedger(db);
-const [{ n }] = await db.query<{ n: number }>("SELECT count(*)::int AS n FROM accounts");
+const n = await countAccounts(db);
 await closeDb();
 if (problems.length) {
   console.error(`ledger check FAILED (${problems.length} problem(s) across ${n} accounts):`);

@@ -24,7 +24,11 @@ export async function startStack(opts: {
   let localnet: SpawnedLocalnet | undefined;
   let model: MockModel | undefined;
   if ((opts.cluster ?? "localnet") === "localnet") {
-    localnet = await spawnLocalnet({ port: opts.localnetPort ?? 8899, dataDir: path.join(opts.dataDir, "localnet"), quiet: opts.quiet });
+    localnet = await spawnLocalnet({
+      port: opts.localnetPort ?? 8899,
+      dataDir: path.join(opts.dataDir, "localnet"),
+      quiet: opts.quiet,
+    });
     env.SOLANA_CLUSTER = "localnet";
     env.SOLANA_RPC_URL = localnet.info.rpcUrl;
     env.USDC_MINT = localnet.info.usdcMint;

@@ -25,7 +25,9 @@ const only = process.argv[2];
 // before a build and a server start are spent on it.
 const chromium = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 if (only !== "unit" && !fs.existsSync(chromium)) {
-  console.error(`Chromium not found at ${chromium}: apt-get install chromium (or set CHROMIUM_PATH; \`npm test -- unit\` runs the rest).`);
+  console.error(
+    `Chromium not found at ${chromium}: apt-get install chromium (or set CHROMIUM_PATH; \`npm test -- unit\` runs the rest).`,
+  );
   process.exit(1);
 }
 
@@ -39,9 +41,18 @@ if (only !== "e2e" && run("node_modules/.bin/eslint", ["."]) !== 0) {
   console.error("eslint found errors");
   broken = true;
 }
+if (only !== "e2e" && run("node_modules/.bin/prettier", ["--check", ".", "--log-level", "warn"]) !== 0) {
+  console.error("prettier: the files above are not formatted (npm run format fixes them)");
+  broken = true;
+}
 
 if (only !== "e2e") {
-  const code = run("node_modules/.bin/vitest", ["run", "--reporter=default", "--reporter=json", "--outputFile.json=test-results/vitest-report.json"]);
+  const code = run("node_modules/.bin/vitest", [
+    "run",
+    "--reporter=default",
+    "--reporter=json",
+    "--outputFile.json=test-results/vitest-report.json",
+  ]);
   const report = readJson("test-results/vitest-report.json");
   passed += report?.numPassedTests ?? 0;
   failed += report?.numFailedTests ?? 0;
@@ -69,6 +80,7 @@ if (only !== "unit") {
 }
 
 // Each database suite also runs on PostgreSQL only when TEST_DATABASE_URL is set.
-const skipped = only !== "e2e" && !process.env.TEST_DATABASE_URL ? " (PostgreSQL suites skipped: TEST_DATABASE_URL is not set)" : "";
+const skipped =
+  only !== "e2e" && !process.env.TEST_DATABASE_URL ? " (PostgreSQL suites skipped: TEST_DATABASE_URL is not set)" : "";
 console.log(`\n${passed} passed, ${failed} failed${skipped}`);
 process.exit(failed > 0 || broken ? 1 : 0);

@@ -14,7 +14,14 @@ export function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
-export async function load(opts: { url: string; method?: string; headers?: Record<string, string>; body?: string; concurrency: number; seconds: number }): Promise<LoadResult> {
+export async function load(opts: {
+  url: string;
+  method?: string;
+  headers?: Record<string, string>;
+  body?: string;
+  concurrency: number;
+  seconds: number;
+}): Promise<LoadResult> {
   const u = new URL(opts.url);
   const agent = new http.Agent({ keepAlive: true, maxSockets: opts.concurrency });
   const latencies: number[] = [];
@@ -25,7 +32,14 @@ export async function load(opts: { url: string; method?: string; headers?: Recor
     new Promise<void>((resolve) => {
       const t0 = performance.now();
       const req = http.request(
-        { host: u.hostname, port: u.port, path: u.pathname + u.search, method: opts.method ?? "GET", headers: opts.headers, agent },
+        {
+          host: u.hostname,
+          port: u.port,
+          path: u.pathname + u.search,
+          method: opts.method ?? "GET",
+          headers: opts.headers,
+          agent,
+        },
         (res) => {
           res.resume();
           res.on("end", () => {
@@ -43,14 +57,25 @@ export async function load(opts: { url: string; method?: string; headers?: Recor
       if (opts.body) req.write(opts.body);
       req.end();
     });
+  const elapsed = await closedLoop(opts.concurrency, end, one);
+  agent.destroy();
+  latencies.sort((a, b) => a - b);
+  return {
+    rps: latencies.length / elapsed,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    errors,
+    statuses,
+  };
+}
+
+/** Runs `one` from `concurrency` clients, each starting the next call when its last ends, until `end`; returns the seconds taken. */
+export async function closedLoop(concurrency: number, end: number, one: () => Promise<void>): Promise<number> {
   const started = performance.now();
   await Promise.all(
-    Array.from({ length: opts.concurrency }, async () => {
+    Array.from({ length: concurrency }, async () => {
       while (performance.now() < end) await one();
     }),
   );
-  const elapsed = (performance.now() - started) / 1000;
-  agent.destroy();
-  latencies.sort((a, b) => a - b);
-  return { rps: latencies.length / elapsed, p50: percentile(latencies, 50), p99: percentile(latencies, 99), errors, statuses };
+  return (performance.now() - started) / 1000;
 }

@@ -14,6 +14,8 @@ import { createInterface } from "node:readline";
 export interface BenchServer {
   url: string;
   apiKey: string;
+  /** The stand-in model server the app forwards to (peers in the bench forward to it too). */
+  modelUrl: string;
   stop(): Promise<void>;
 }
 
@@ -21,13 +23,29 @@ async function seed(opts: { url?: string; dataDir?: string }) {
   const db = await openDb(opts);
   const accountId = await ensureAccount(db, "BenchWa11et1111111111111111111111111111111");
   const key = generateApiKey();
-  await db.query("INSERT INTO api_keys (account_id, name, key_hash, start) VALUES ($1, 'bench', $2, $3)", [accountId, key.hash, key.start]);
-  await db.transaction((tx) => applyLedgerEntry(tx, { accountId, amountMicro: 1_000_000_000_000n, kind: "adjustment", reference: `bench:${randomBytes(6).toString("hex")}` }));
+  await db.query("INSERT INTO api_keys (account_id, name, key_hash, start) VALUES ($1, 'bench', $2, $3)", [
+    accountId,
+    key.hash,
+    key.start,
+  ]);
+  await db.transaction((tx) =>
+    applyLedgerEntry(tx, {
+      accountId,
+      amountMicro: 1_000_000_000_000n,
+      kind: "adjustment",
+      reference: `bench:${randomBytes(6).toString("hex")}`,
+    }),
+  );
   await db.close();
   return key.secret;
 }
 
-export async function startBenchServer(kind: "pglite" | "postgres", port: number, nodeArgs: string[] = []): Promise<BenchServer> {
+export async function startBenchServer(
+  kind: "pglite" | "postgres",
+  port: number,
+  nodeArgs: string[] = [],
+  modelPort = 0,
+): Promise<BenchServer> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "solrouter-bench-"));
   const adminUrl = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
   const scratch = kind === "postgres" ? await createScratchDatabase(adminUrl, "bench") : undefined;
@@ -35,9 +53,13 @@ export async function startBenchServer(kind: "pglite" | "postgres", port: number
   const apiKey = await seed(databaseUrl ? { url: databaseUrl } : { dataDir });
   // The stand-in model runs in its own process, as a real model server would, so it does not
   // share the load generator's event loop.
-  const modelProc = spawn("node_modules/.bin/tsx", ["scripts/mock-model.ts", "0"], { stdio: ["ignore", "pipe", "inherit"] });
+  const modelProc = spawn("node_modules/.bin/tsx", ["scripts/mock-model.ts", String(modelPort)], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
   const modelUrl = await new Promise<string>((resolve, reject) => {
-    createInterface({ input: modelProc.stdout! }).once("line", (l) => resolve((JSON.parse(l) as { upstreamUrl: string }).upstreamUrl));
+    createInterface({ input: modelProc.stdout! }).once("line", (l) =>
+      resolve((JSON.parse(l) as { upstreamUrl: string }).upstreamUrl),
+    );
     modelProc.once("exit", () => reject(new Error("stand-in model exited")));
   });
   const env: Record<string, string | undefined> = {
@@ -52,7 +74,11 @@ export async function startBenchServer(kind: "pglite" | "postgres", port: number
     KEY_RATE_LIMIT_BURST: "1000000",
     LOG_LEVEL: "warn",
   };
-  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, "node_modules/next/dist/bin/next", "start", "-p", String(port)], { env: env as NodeJS.ProcessEnv, stdio: ["ignore", "ignore", "inherit"] });
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [...nodeArgs, "node_modules/next/dist/bin/next", "start", "-p", String(port)],
+    { env: env as NodeJS.ProcessEnv, stdio: ["ignore", "ignore", "inherit"] },
+  );
   const url = `http://localhost:${port}`;
   for (let i = 0; ; i++) {
     try {
@@ -64,6 +90,7 @@ export async function startBenchServer(kind: "pglite" | "postgres", port: number
   return {
     url,
     apiKey,
+    modelUrl,
     async stop() {
       child.kill("SIGTERM");
       await new Promise((r) => child.once("exit", r));

@@ -4,18 +4,26 @@ import nacl from "tweetnacl";
 import bs58 from "bs58";
 import { Keypair, PublicKey, SystemProgram, type TransactionInstruction } from "@solana/web3.js";
 import { TOKEN_PROGRAM_ID } from "@solana/spl-token";
-import { createSignInMessageText, type SignInInput } from "@/lib/auth/siws-message";
+import type { SignInInput } from "@/lib/auth/siws-message";
+import { signedVerifyBody } from "@/lib/test/siws-input";
 import { topupInstructions, memoInstruction, type TopupPayment } from "@/lib/solana/transfer";
 import type { TestLocalnet as Chain } from "@/lib/test/localnet";
 
-const b64 = (b: Uint8Array) => Buffer.from(b).toString("base64");
-
-export async function req(base: string, path: string, opts: { method?: string; body?: unknown; cookie?: string; bearer?: string; timeoutMs?: number } = {}) {
+export async function req(
+  base: string,
+  path: string,
+  opts: { method?: string; body?: unknown; cookie?: string; bearer?: string; timeoutMs?: number } = {},
+) {
   const headers: Record<string, string> = { origin: base };
   if (opts.cookie) headers.cookie = opts.cookie;
   if (opts.bearer) headers.authorization = `Bearer ${opts.bearer}`;
   if (opts.body !== undefined) headers["content-type"] = "application/json";
-  const res = await fetch(base + path, { method: opts.method ?? (opts.body === undefined ? "GET" : "POST"), headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body), signal: AbortSignal.timeout(opts.timeoutMs ?? 30_000) });
+  const res = await fetch(base + path, {
+    method: opts.method ?? (opts.body === undefined ? "GET" : "POST"),
+    headers,
+    body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+    signal: AbortSignal.timeout(opts.timeoutMs ?? 30_000),
+  });
   const text = await res.text();
   let json: any;
   try {
@@ -37,8 +45,10 @@ export async function signIn(base: string, wallet: Keypair): Promise<User> {
   const address = wallet.publicKey.toBase58();
   const c = await req(base, `/api/auth/challenge?address=${address}`);
   if (c.status !== 200) throw new Error(`challenge ${c.status}: ${c.text}`);
-  const msg = new TextEncoder().encode(createSignInMessageText({ ...(c.json.input as SignInInput), address }));
-  const body = { output: { account: { address, publicKey: b64(wallet.publicKey.toBytes()) }, signedMessage: b64(msg), signature: b64(nacl.sign.detached(msg, wallet.secretKey)) } };
+  const body = signedVerifyBody(c.json.input as SignInInput, {
+    publicKey: wallet.publicKey.toBytes(),
+    secretKey: wallet.secretKey,
+  });
   const v = await req(base, "/api/auth/verify", { body });
   if (v.status !== 200) throw new Error(`verify ${v.status}: ${v.text}`);
   return { base, wallet, cookie: (v.headers.get("set-cookie") ?? "").split(";")[0]! };
@@ -65,12 +75,20 @@ export async function pay(chain: Chain, from: Keypair, t: Intent): Promise<strin
 
 /** A one-lamport transfer naming the reference: junk that buries the real payment's signature. */
 export function junk(from: Keypair, reference: string): TransactionInstruction[] {
-  const ix = SystemProgram.transfer({ fromPubkey: from.publicKey, toPubkey: Keypair.generate().publicKey, lamports: 1_000_000 });
+  const ix = SystemProgram.transfer({
+    fromPubkey: from.publicKey,
+    toPubkey: Keypair.generate().publicKey,
+    lamports: 1_000_000,
+  });
   ix.keys.push({ pubkey: new PublicKey(reference), isSigner: false, isWritable: false });
   return [memoInstruction(`junk ${bs58.encode(nacl.randomBytes(4))}`), ix];
 }
 
 export const agentCall = (base: string, key: string) =>
-  req(base, "/agent", { body: { prompt: "Say hello in five words.", model: "gpt-oss:20b", maxTokens: 32 }, bearer: key, timeoutMs: 15_000 });
+  req(base, "/agent", {
+    body: { prompt: "Say hello in five words.", model: "gpt-oss:20b", maxTokens: 32 },
+    bearer: key,
+    timeoutMs: 15_000,
+  });
 
 export const confirmPath = (id: string) => `/api/topups/${id}/confirm`;

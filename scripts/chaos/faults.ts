@@ -5,7 +5,14 @@ import type { PrivatePg } from "./pg";
 import type { Instance } from "./procs";
 import { phase } from "./load";
 
-export type Deposit = { id: string; reference: string; signature: string; creditMicro: number; paidAt: number; how: string };
+export type Deposit = {
+  id: string;
+  reference: string;
+  signature: string;
+  creditMicro: number;
+  paidAt: number;
+  how: string;
+};
 export type Deposits = { pg: Deposit[]; lite: Deposit[] };
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -26,7 +33,14 @@ interface Ctx {
 
 export function faults(c: Ctx) {
   const record = (u: User, t: { id: string; reference: string; creditMicro: number }, signature: string, how: string) =>
-    (u.base === c.lite.url ? c.deposits.lite : c.deposits.pg).push({ id: t.id, reference: t.reference, signature, creditMicro: t.creditMicro, paidAt: Date.now(), how });
+    (u.base === c.lite.url ? c.deposits.lite : c.deposits.pg).push({
+      id: t.id,
+      reference: t.reference,
+      signature,
+      creditMicro: t.creditMicro,
+      paidAt: Date.now(),
+      how,
+    });
   const bury = async (u: User, reference: string) => {
     await Promise.all(Array.from({ length: JUNK }, () => c.chain.send(u.wallet, junk(u.wallet, reference))));
     c.counts.junkTxs += JUNK;
@@ -69,7 +83,10 @@ export function faults(c: Ctx) {
       let stop = false;
       const flood = flooders.map(async (f) => {
         while (!stop) {
-          const r = await req(c.b.url, "/api/topups", { body: { token: "USDC", creditMicro: 1_000_000 }, cookie: f.cookie }).catch(() => null);
+          const r = await req(c.b.url, "/api/topups", {
+            body: { token: "USDC", creditMicro: 1_000_000 },
+            cookie: f.cookie,
+          }).catch(() => null);
           if (r?.status === 201) c.counts.floodIntents++;
           await sleep(r?.status === 201 ? 100 : 1_000);
         }

@@ -14,7 +14,9 @@ import * as topups from "@/app/api/topups/route";
 import * as confirm from "@/app/api/topups/[id]/confirm/route";
 import * as health from "@/app/api/health/route";
 
-type Module = Partial<Record<string, (req: Request, route: { params: Promise<Record<string, string>> }) => Promise<Response>>>;
+type Module = Partial<
+  Record<string, (req: Request, route: { params: Promise<Record<string, string>> }) => Promise<Response>>
+>;
 const route = (m: unknown) => m as Module;
 
 await boot();

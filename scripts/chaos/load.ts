@@ -25,7 +25,7 @@ export function runLoad(workers: { key: string; targets: Instance[] }[], stats: 
       // While a paused instance is in the list, keep sending it a share: that is what builds
       // the in-flight calls a resumed instance then settles.
       const target = w.targets[n++ % w.targets.length]!;
-      const inst = phase.paused.has(target.name) && n % 4 !== 0 ? up[0] ?? target : target;
+      const inst = phase.paused.has(target.name) && n % 4 !== 0 ? (up[0] ?? target) : target;
       if (!inst.alive) {
         await new Promise((r) => setTimeout(r, 100));
         continue;
@@ -35,7 +35,14 @@ export function runLoad(workers: { key: string; targets: Instance[] }[], stats: 
         const r = await agentCall(inst.url, w.key);
         stats.byStatus[r.status] = (stats.byStatus[r.status] ?? 0) + 1;
         if (r.status === 200) stats.ok++;
-        if (r.status >= 500) stats.fiveXx.push({ at: Date.now(), phase: phase.name, instance: inst.name, status: r.status, body: r.text.slice(0, 160) });
+        if (r.status >= 500)
+          stats.fiveXx.push({
+            at: Date.now(),
+            phase: phase.name,
+            instance: inst.name,
+            status: r.status,
+            body: r.text.slice(0, 160),
+          });
       } catch {
         stats.transport++;
         await new Promise((r) => setTimeout(r, 100));
