@@ -25,9 +25,8 @@ test("top up $5 in USDC from the wallet, then pay another top-up by QR code", as
   // No tokens yet: said plainly before the wallet is asked to sign anything.
   await page.getByText("$5", { exact: true }).click();
   await expect(page.getByTestId("topup-submit")).toHaveText("Top up $5.00");
-  await page.getByTestId("topup-submit").click();
-  await expect(page.getByTestId("topup-error")).toContainText("Not enough USDC");
-  await expect(page.getByTestId("topup-error")).toContainText("This top-up needs 5 USDC, and your wallet holds 0 USDC");
+  await expect(page.getByTestId("topup-hint")).toContainText("This top-up needs 5 USDC, and your wallet holds 0 USDC");
+  await expect(page.getByTestId("topup-submit")).toBeDisabled();
   expect(wallet.signedTransactions).toHaveLength(0);
   await shot(page, "billing-error");
 
@@ -37,8 +36,11 @@ test("top up $5 in USDC from the wallet, then pay another top-up by QR code", as
 
   // A declined signature gets plain words and a retry that works.
   wallet.rejectNext("signTransaction");
-  await page.getByTestId("topup-retry").click();
-  await expect(page.getByTestId("topup-error")).toContainText("You declined the transaction in your wallet. Nothing was sent.");
+  await expect(page.getByTestId("topup-submit")).toBeEnabled();
+  await page.getByTestId("topup-submit").click();
+  await expect(page.getByTestId("topup-error")).toContainText(
+    "You declined the transaction in your wallet. Nothing was sent.",
+  );
   await page.getByTestId("topup-retry").click();
   await expect(page.getByTestId("topup-credited")).toContainText("$5.00 added. Your balance is $5.00.");
   for (const step of ["signing", "sending", "confirming", "credited"]) {
@@ -49,7 +51,10 @@ test("top up $5 in USDC from the wallet, then pay another top-up by QR code", as
   // The signed transaction is the Solana Pay layout: memo, then TransferChecked carrying the reference.
   expect(wallet.signedTransactions).toHaveLength(1);
   const sent = Transaction.from(wallet.signedTransactions[0]!);
-  expect(sent.instructions.map((i) => i.programId.toBase58())).toEqual([MEMO_PROGRAM_ID.toBase58(), TOKEN_PROGRAM_ID.toBase58()]);
+  expect(sent.instructions.map((i) => i.programId.toBase58())).toEqual([
+    MEMO_PROGRAM_ID.toBase58(),
+    TOKEN_PROGRAM_ID.toBase58(),
+  ]);
   expect(new TextDecoder().decode(sent.instructions[0]!.data)).toMatch(/^solrouter:topup:[0-9a-f-]{36}$/);
   const signature = bs58.encode(sent.signature!);
 
@@ -60,7 +65,10 @@ test("top up $5 in USDC from the wallet, then pay another top-up by QR code", as
   await expect(row).toContainText("Credited");
   const link = row.getByTestId("history-explorer-link");
   await expect(link).toContainText(signature.slice(0, 6));
-  await expect(link).toHaveAttribute("href", `https://explorer.solana.com/tx/${signature}?cluster=custom&customUrl=${encodeURIComponent(rpcUrl)}`);
+  await expect(link).toHaveAttribute(
+    "href",
+    `https://explorer.solana.com/tx/${signature}?cluster=custom&customUrl=${encodeURIComponent(rpcUrl)}`,
+  );
   await shot(page, "billing-credited");
   await page.getByTestId("topup-progress").getByRole("button", { name: "Done" }).click();
   await shot(page, "billing-light");
@@ -91,10 +99,19 @@ test("top up $5 in USDC from the wallet, then pay another top-up by QR code", as
   const conn = new Connection(rpcUrl, "confirmed");
   const routerMint = params.get("spl-token")!;
   expect(routerMint).not.toBe(usdcMint);
-  const treasuryAta = (await conn.getTokenAccountsByOwner(new PublicKey(treasury), { mint: new PublicKey(routerMint) })).value[0]!.pubkey.toBase58();
+  const treasuryAta = (
+    await conn.getTokenAccountsByOwner(new PublicKey(treasury), { mint: new PublicKey(routerMint) })
+  ).value[0]!.pubkey.toBase58();
   const tx = buildTopupTransaction(
     wallet.publicKey,
-    { mint: routerMint, decimals: 6, amount: "400000000", payToTokenAccount: treasuryAta, reference: params.get("reference")!, memo: params.get("memo")! },
+    {
+      mint: routerMint,
+      decimals: 6,
+      amount: "400000000",
+      payToTokenAccount: treasuryAta,
+      reference: params.get("reference")!,
+      memo: params.get("memo")!,
+    },
     TOKEN_PROGRAM_ID,
     await conn.getLatestBlockhash(),
   );
@@ -113,7 +130,9 @@ test("the billing page works at 375 px", async ({ page }) => {
   await page.goto("/billing");
   await expect(page.getByTestId("wallet-connected")).toBeVisible();
   await expect(page.getByTestId("history-empty")).toBeVisible();
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  const overflow = await page.evaluate(
+    () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+  );
   expect(overflow).toBeLessThanOrEqual(0);
   await shot(page, "billing-mobile");
 });

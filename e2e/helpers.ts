@@ -2,7 +2,9 @@ import type { Page } from "@playwright/test";
 import { expect } from "@playwright/test";
 import { installTestWallet, type TestWallet, type TestWalletOptions } from "./fixtures/test-wallet";
 
-export async function config(page: Page): Promise<{ rpcUrl: string; usdcMint: string; routerMint: string; treasury: string; cluster: string }> {
+export async function config(
+  page: Page,
+): Promise<{ rpcUrl: string; usdcMint: string; routerMint: string; treasury: string; cluster: string }> {
   const res = await page.request.get("/api/config");
   return res.json();
 }
@@ -19,7 +21,10 @@ export async function signIn(page: Page, opts: Partial<TestWalletOptions> = {}):
 }
 
 export async function shot(page: Page, name: string) {
-  await page.screenshot({ path: `${process.env.E2E_OUTPUT ?? "test-results"}/screenshots/${name}.png`, fullPage: true });
+  await page.screenshot({
+    path: `${process.env.E2E_OUTPUT ?? "test-results"}/screenshots/${name}.png`,
+    fullPage: true,
+  });
 }
 
 /**
@@ -34,18 +39,29 @@ export async function fundAccount(page: Page, wallet: TestWallet, usd: number): 
   const origin = new URL(page.url()).origin;
   const headers = { origin };
   expect((await page.request.post("/api/dev/faucet", { headers })).status()).toBe(200);
-  const created = await page.request.post("/api/topups", { headers, data: { token: "USDC", creditMicro: usd * 1_000_000 } });
+  const created = await page.request.post("/api/topups", {
+    headers,
+    data: { token: "USDC", creditMicro: usd * 1_000_000 },
+  });
   expect(created.status()).toBe(201);
   const { topup } = await created.json();
   const { rpcUrl } = await config(page);
   const conn = new Connection(rpcUrl, "confirmed");
   await expect
-    .poll(async () => (await conn.getParsedTokenAccountsByOwner(wallet.publicKey, { mint: new PublicKey(topup.mint) })).value.length, { timeout: 15_000 })
+    .poll(
+      async () =>
+        (await conn.getParsedTokenAccountsByOwner(wallet.publicKey, { mint: new PublicKey(topup.mint) })).value.length,
+      { timeout: 15_000 },
+    )
     .toBeGreaterThan(0);
   const tx = buildTopupTransaction(wallet.publicKey, topup, TOKEN_PROGRAM_ID, await conn.getLatestBlockhash());
   tx.sign(wallet.keypair);
   const signature = await conn.sendRawTransaction(tx.serialize());
   await expect
-    .poll(async () => (await page.request.post(`/api/topups/${topup.id}/confirm`, { headers, data: { signature } })).status(), { timeout: 20_000 })
+    .poll(
+      async () =>
+        (await page.request.post(`/api/topups/${topup.id}/confirm`, { headers, data: { signature } })).status(),
+      { timeout: 20_000 },
+    )
     .toBe(200);
 }

@@ -140,7 +140,9 @@ test("roll a key with a grace period, edit its cap, and use the page at 375 px",
 
   await page.setViewportSize({ width: 375, height: 812 });
   await expect(staging.getByTestId("revoke-key")).toBeVisible();
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  const overflow = await page.evaluate(
+    () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+  );
   expect(overflow).toBeLessThanOrEqual(0);
   await shot(page, "keys-mobile");
   await staging.getByTestId("roll-key").click();
@@ -148,14 +150,67 @@ test("roll a key with a grace period, edit its cap, and use the page at 375 px",
   await shot(page, "keys-mobile-roll");
 });
 
+test("create a management key with a weekly cap and an allowlist, then change its period", async ({ page }) => {
+  await signIn(page);
+  await page.goto("/keys");
+  await page.getByTestId("create-first-key").click();
+  await page.getByTestId("key-name").fill("ops agent");
+  await page.getByTestId("key-cap").fill("5");
+  await page.getByTestId("key-cap-period").selectOption("week");
+  // The advanced section opens from the keyboard like any disclosure.
+  await page.getByTestId("key-advanced").locator("summary").focus();
+  await page.keyboard.press("Enter");
+  await expect(page.getByTestId("key-manage")).not.toBeChecked();
+  await page
+    .getByTestId("key-models-field")
+    .getByRole("checkbox", { name: /gpt-oss:20b/ })
+    .check();
+  await page.getByTestId("key-manage").check();
+  await shot(page, "keys-create-advanced");
+  await page.getByTestId("create-key-submit").click();
+  await takeSecret(page);
+
+  const row = page.getByTestId("key-row").filter({ hasText: "ops agent" });
+  await expect(row.getByTestId("key-management")).toHaveText("Management");
+  await expect(row.getByTestId("key-models")).toHaveText("Only gpt-oss:20b");
+  await expect(row.getByTestId("key-spend")).toContainText("$0.00 of $5.00 per week");
+  const listed = await (await page.request.get("/api/keys")).json();
+  expect(listed.keys[0]).toMatchObject({
+    canManageKeys: true,
+    canCallModels: false,
+    models: ["gpt-oss:20b"],
+    spendCap: { micro: 5_000_000, period: "week" },
+  });
+
+  await row.getByTestId("edit-key").click();
+  await page.getByTestId("edit-cap-period").selectOption("day");
+  await shot(page, "keys-edit-period");
+  await page.getByTestId("edit-save").click();
+  await expect(row.getByTestId("key-spend")).toContainText("$0.00 of $5.00 per day");
+});
+
 test("docs explain the three ways to authenticate, errors and prices", async ({ page }) => {
   await page.goto("/docs");
   await expect(page.getByRole("heading", { name: "The Solrouter API" })).toBeVisible();
-  for (const id of ["quick-start", "api-keys", "x402", "internal-jwt", "key-safety", "errors", "rate-limits", "models"]) {
+  for (const id of [
+    "quick-start",
+    "api-keys",
+    "x402",
+    "internal-jwt",
+    "key-safety",
+    "errors",
+    "rate-limits",
+    "models",
+  ]) {
     await expect(page.locator(`#${id}`)).toBeVisible();
   }
   const errors = page.getByTestId("errors-table");
-  for (const [status, code] of [["401", "revoked_api_key"], ["402", "key_spend_limit"], ["429", "rate_limited"], ["503", "unavailable"]]) {
+  for (const [status, code] of [
+    ["401", "revoked_api_key"],
+    ["402", "key_spend_limit"],
+    ["429", "rate_limited"],
+    ["503", "unavailable"],
+  ]) {
     await expect(errors.getByRole("row").filter({ hasText: code })).toContainText(status!);
   }
   await expect(page.getByTestId("models-table")).toContainText("gpt-oss:20b");
@@ -165,14 +220,20 @@ test("docs explain the three ways to authenticate, errors and prices", async ({ 
   // The full page is too tall to review at once: save it in viewport-sized slices too.
   const height = await page.evaluate(() => document.documentElement.scrollHeight);
   for (let y = 0, i = 1; y < height; y += 1000, i++) {
-    await page.screenshot({ path: `${out}/docs-part-${i}.png`, fullPage: true, clip: { x: 0, y, width: 1280, height: Math.min(1000, height - y) } });
+    await page.screenshot({
+      path: `${out}/docs-part-${i}.png`,
+      fullPage: true,
+      clip: { x: 0, y, width: 1280, height: Math.min(1000, height - y) },
+    });
   }
   await page.evaluate(() => document.documentElement.classList.add("dark"));
   await page.locator("#errors").scrollIntoViewIfNeeded();
   await page.screenshot({ path: `${out}/docs-dark-errors.png` });
   await page.evaluate(() => document.documentElement.classList.remove("dark"));
   await page.setViewportSize({ width: 375, height: 812 });
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  const overflow = await page.evaluate(
+    () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+  );
   expect(overflow).toBeLessThanOrEqual(0);
   await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: `${out}/docs-mobile-top.png` });
