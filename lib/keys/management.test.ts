@@ -29,7 +29,6 @@ import { POST as chat } from "@/app/v1/chat/completions/route";
 const net = testLocalnet();
 const { pay } = topupSteps(() => net);
 
-
 const b64 = (b: Uint8Array) => Buffer.from(b).toString("base64");
 
 /** The SIWS sign-in over HTTP, as an agent does it with its keypair: returns the session cookie. */
