@@ -1,4 +1,5 @@
 "use client";
+import { ColumnHeads, zoned } from "@/components/ui/column-heads";
 import { useZone } from "@/components/time";
 import { QueryErrorAlert } from "@/components/ui/alert";
 import { CopyButton } from "@/components/ui/copy-button";
@@ -124,23 +125,15 @@ export function History() {
           <div className="hidden overflow-x-auto sm:block">
             <table className="w-full text-left text-sm">
               <thead className="muted bg-zinc-50 text-xs uppercase tracking-wide dark:bg-zinc-950/40">
-                <tr>
-                  <th scope="col" className="px-5 py-2.5 font-medium">
-                    Date {zone ? <span className="font-normal normal-case tracking-normal">({zone})</span> : null}
-                  </th>
-                  <th scope="col" className="px-3 py-2.5 text-right font-medium">
-                    Credit
-                  </th>
-                  <th scope="col" className="px-3 py-2.5 text-right font-medium">
-                    Paid
-                  </th>
-                  <th scope="col" className="px-3 py-2.5 font-medium">
-                    Status
-                  </th>
-                  <th scope="col" className="px-5 py-2.5 font-medium">
-                    Transaction
-                  </th>
-                </tr>
+                <ColumnHeads
+                  heads={[
+                    [zoned("Date", zone), "px-5 py-2.5"],
+                    ["Credit", "px-3 py-2.5 text-right"],
+                    ["Paid", "px-3 py-2.5 text-right"],
+                    ["Status", "px-3 py-2.5"],
+                    ["Transaction", "px-5 py-2.5"],
+                  ]}
+                />
               </thead>
               <tbody className="divide-y divide-zinc-200 dark:divide-zinc-800">
                 {rows.map((t) => (

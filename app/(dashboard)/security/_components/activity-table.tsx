@@ -1,4 +1,5 @@
 "use client";
+import { ColumnHeads, zoned } from "@/components/ui/column-heads";
 import { useZone } from "@/components/time";
 import { QueryState } from "./query-state";
 import { browserOf, describeEvent } from "./describe";
@@ -31,13 +32,15 @@ export function ActivityTable() {
           <div className="card overflow-x-auto" tabIndex={0}>
             <table className="w-full text-sm" data-testid="activity">
               <thead className="muted text-left text-xs">
-                <tr>
-                  <th className="px-3 py-2 font-medium">Time{zone ? ` (${zone})` : ""}</th>
-                  <th className="px-3 py-2 font-medium">What</th>
-                  {/* Narrow screens show address and browser under "What" instead of two more columns. */}
-                  <th className="hidden px-3 py-2 font-medium sm:table-cell">IP</th>
-                  <th className="hidden px-3 py-2 font-medium sm:table-cell">Browser</th>
-                </tr>
+                {/* Narrow screens show address and browser under "What" instead of two more columns. */}
+                <ColumnHeads
+                  heads={[
+                    [zoned("Time", zone), "px-3 py-2"],
+                    ["What", "px-3 py-2"],
+                    ["IP", "hidden px-3 py-2 sm:table-cell"],
+                    ["Browser", "hidden px-3 py-2 sm:table-cell"],
+                  ]}
+                />
               </thead>
               <tbody className="divide-y divide-zinc-200 dark:divide-zinc-800">
                 {events.map((e) => (

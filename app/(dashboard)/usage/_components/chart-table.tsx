@@ -1,3 +1,4 @@
+import { ColumnHeads, type Head } from "@/components/ui/column-heads";
 import type { ChartSeries } from "./stacked-bar-chart";
 
 /** The chart's numbers as a table: one row per day, newest first, with totals. */
@@ -32,19 +33,13 @@ export function ChartTable({
       <table className="w-full text-right text-xs tabular-nums" data-testid={testId ? `${testId}-table` : undefined}>
         <caption className="sr-only">{title}</caption>
         <thead className="sticky top-0 bg-zinc-50 text-zinc-500 dark:bg-zinc-900 dark:text-zinc-400">
-          <tr>
-            <th scope="col" className="px-3 py-2 text-left font-medium">
-              Day (UTC)
-            </th>
-            {series.map((s) => (
-              <th key={s.id} scope="col" className="px-3 py-2 font-medium">
-                {s.label}
-              </th>
-            ))}
-            <th scope="col" className="px-3 py-2 font-medium">
-              Total
-            </th>
-          </tr>
+          <ColumnHeads
+            heads={[
+              ["Day (UTC)", "px-3 py-2 text-left"],
+              ...series.map((s): Head => [s.label, "px-3 py-2"]),
+              ["Total", "px-3 py-2"],
+            ]}
+          />
         </thead>
         <tbody className="divide-y divide-zinc-100 dark:divide-zinc-800">
           {categories

@@ -107,27 +107,8 @@ export function FiltersBar({
         </div>
         {filters.range === "custom" ? (
           <div className="flex flex-wrap items-center gap-2 text-sm">
-            <label className="flex items-center gap-1.5">
-              <span className="muted">From</span>
-              <input
-                type="date"
-                className="input w-auto py-1"
-                value={filters.from ?? ""}
-                max={filters.to ?? today}
-                onChange={(e) => set({ from: e.target.value || undefined })}
-              />
-            </label>
-            <label className="flex items-center gap-1.5">
-              <span className="muted">to</span>
-              <input
-                type="date"
-                className="input w-auto py-1"
-                value={filters.to ?? ""}
-                min={filters.from}
-                max={today}
-                onChange={(e) => set({ to: e.target.value || undefined })}
-              />
-            </label>
+            <DayField label="From" value={filters.from} max={filters.to ?? today} onChange={(from) => set({ from })} />
+            <DayField label="to" value={filters.to} min={filters.from} max={today} onChange={(to) => set({ to })} />
             <span className="muted text-xs">UTC days, inclusive</span>
           </div>
         ) : null}
@@ -170,5 +151,28 @@ export function FiltersBar({
         </button>
       </div>
     </div>
+  );
+}
+
+/** One end of the custom range: a UTC day, or undefined when cleared. */
+function DayField(props: {
+  label: string;
+  value: string | undefined;
+  min?: string;
+  max: string;
+  onChange: (day: string | undefined) => void;
+}) {
+  return (
+    <label className="flex items-center gap-1.5">
+      <span className="muted">{props.label}</span>
+      <input
+        type="date"
+        className="input w-auto py-1"
+        value={props.value ?? ""}
+        min={props.min}
+        max={props.max}
+        onChange={(e) => props.onChange(e.target.value || undefined)}
+      />
+    </label>
   );
 }

@@ -1,4 +1,5 @@
 "use client";
+import { ColumnHeads, zoned } from "@/components/ui/column-heads";
 import type { UseInfiniteQueryResult, InfiniteData } from "@tanstack/react-query";
 import { formatUsd } from "@/lib/format";
 import { Spinner } from "@/components/ui/spinner";
@@ -75,29 +76,17 @@ export function RequestLog({ log }: { log: UseInfiniteQueryResult<InfiniteData<U
         <table className="w-full text-left text-sm" aria-busy={log.isPending}>
           <caption className="sr-only">Request log, newest first{zone ? `, times in ${zone}` : ""}</caption>
           <thead className="border-b border-zinc-200 bg-zinc-50 text-xs uppercase tracking-wide text-zinc-500 dark:border-zinc-800 dark:bg-zinc-900/60 dark:text-zinc-400">
-            <tr>
-              <th scope="col" className="px-3 py-2 font-medium">
-                Time {zone ? <span className="font-normal normal-case tracking-normal">({zone})</span> : null}
-              </th>
-              <th scope="col" className="px-3 py-2 font-medium">
-                Key
-              </th>
-              <th scope="col" className="px-3 py-2 font-medium">
-                Model
-              </th>
-              <th scope="col" className="px-3 py-2 text-right font-medium">
-                Tokens in / out
-              </th>
-              <th scope="col" className="px-3 py-2 text-right font-medium">
-                Cost
-              </th>
-              <th scope="col" className="px-3 py-2 text-right font-medium">
-                Latency
-              </th>
-              <th scope="col" className="px-3 py-2 font-medium">
-                Status
-              </th>
-            </tr>
+            <ColumnHeads
+              heads={[
+                [zoned("Time", zone), "px-3 py-2"],
+                ["Key", "px-3 py-2"],
+                ["Model", "px-3 py-2"],
+                ["Tokens in / out", "px-3 py-2 text-right"],
+                ["Cost", "px-3 py-2 text-right"],
+                ["Latency", "px-3 py-2 text-right"],
+                ["Status", "px-3 py-2"],
+              ]}
+            />
           </thead>
           <tbody className="divide-y divide-zinc-100 dark:divide-zinc-800">
             {log.isPending

@@ -103,6 +103,8 @@ export function StackedBarChart({
     setActive(next);
   };
 
+  // What the table and the canvas both draw from.
+  const shared = { categories, values, formatCategory };
   return (
     <div data-testid={testId}>
       <div className="mb-2 flex items-center justify-between gap-2">
@@ -118,14 +120,12 @@ export function StackedBarChart({
       </div>
       {asTable ? (
         <ChartTable
+          {...shared}
           title={title}
-          categories={categories}
           series={series}
-          values={values}
           totals={totals}
           grand={grand}
           format={format}
-          formatCategory={formatCategory}
           testId={testId}
         />
       ) : (
@@ -143,16 +143,14 @@ export function StackedBarChart({
           onMouseLeave={() => setActive(null)}
         >
           <BarCanvas
-            categories={categories}
+            {...shared}
             colors={colors}
-            values={values}
             ticks={ticks}
             axisWidth={axisWidth}
             labelEvery={labelEvery}
             height={H}
             active={active}
             formatAxis={formatAxis}
-            formatCategory={formatCategory}
             onHover={setActive}
           />
           {grand === 0n ? (

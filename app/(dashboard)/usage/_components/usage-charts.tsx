@@ -12,6 +12,8 @@ const dayLabel = (d: string) =>
 const count = new Intl.NumberFormat("en-US");
 const compact = new Intl.NumberFormat("en-US", { notation: "compact", maximumFractionDigits: 1 });
 
+const spendLabel = (v: bigint) => formatUsd(v, { precise: true });
+
 function usdAxis(micro: number): string {
   if (micro === 0) return "$0";
   if (micro >= 1_000_000_000) return `$${compact.format(micro / 1_000_000)}`;
@@ -64,30 +66,26 @@ export function UsageCharts({ query }: { query: string }) {
   const { categories, series, spend, requests } = chart;
   return (
     <div className="grid gap-4 lg:grid-cols-2">
-      <div className="card overflow-hidden p-4">
-        <StackedBarChart
-          title="Daily spend by model"
-          testId="chart-spend"
-          categories={categories}
-          series={series}
-          values={spend}
-          format={(v) => formatUsd(v, { precise: true })}
-          formatAxis={usdAxis}
-          formatCategory={dayLabel}
-        />
-      </div>
-      <div className="card overflow-hidden p-4">
-        <StackedBarChart
-          title="Requests per day"
-          testId="chart-requests"
-          categories={categories}
-          series={series}
-          values={requests}
-          format={(v) => count.format(v)}
-          formatAxis={(v) => compact.format(v)}
-          formatCategory={dayLabel}
-        />
-      </div>
+      {[
+        {
+          title: "Daily spend by model",
+          testId: "chart-spend",
+          values: spend,
+          format: spendLabel,
+          formatAxis: usdAxis,
+        },
+        {
+          title: "Requests per day",
+          testId: "chart-requests",
+          values: requests,
+          format: (v: bigint) => count.format(v),
+          formatAxis: (v: number) => compact.format(v),
+        },
+      ].map((panel) => (
+        <div key={panel.testId} className="card overflow-hidden p-4">
+          <StackedBarChart {...panel} categories={categories} series={series} formatCategory={dayLabel} />
+        </div>
+      ))}
     </div>
   );
 }
