@@ -27,11 +27,28 @@ const ask = (
     headers: secret ? { authorization: `Bearer ${secret}`, ...headers } : headers,
   });
 
+/** A signed-in account with one API key, credited `micro` (0n: unfunded). */
+async function accountWithKey(micro: bigint) {
+  const { accountId } = await signedInAccount();
+  const key = await makeKey(accountId);
+  if (micro > 0n) await fund(accountId, micro);
+  return { accountId, key };
+}
+
+const SUITE_ENV = {
+  APP_URL: "http://localhost:3000",
+  KEY_RATE_LIMIT_PER_MINUTE: "1000000",
+  KEY_RATE_LIMIT_BURST: "100000",
+};
+
 describe.each(testDbKinds())("POST /agent with API keys (%s)", (kind) => {
   const { db, model } = testRuntime(kind, {
     model: true,
-    env: { APP_URL: "http://localhost:3000", KEY_RATE_LIMIT_PER_MINUTE: "1000000", KEY_RATE_LIMIT_BURST: "100000" },
+    env: SUITE_ENV,
   });
+  /** The suite's configuration, with changes laid over it (a test puts it back with `withEnv()`). */
+  const withEnv = (changes: Record<string, string> = {}) =>
+    overrideEnv({ ...SUITE_ENV, UPSTREAM_URL: model.url, ...changes });
 
   async function balance(accountId: string) {
     const [r] = await db.query<{ balance_micro: string; held_micro: string }>(
@@ -44,8 +61,7 @@ describe.each(testDbKinds())("POST /agent with API keys (%s)", (kind) => {
   beforeEach(() => resetKeyCache());
 
   it("refuses an unfunded account with 402 insufficient_balance and records nothing", async () => {
-    const { accountId } = await signedInAccount();
-    const key = await makeKey(accountId);
+    const { accountId, key } = await accountWithKey(0n);
     const res = await ask(key.secret);
     expect(res.status).toBe(402);
     expect(res.json.error.code).toBe("insufficient_balance");
@@ -56,9 +72,7 @@ describe.each(testDbKinds())("POST /agent with API keys (%s)", (kind) => {
   });
 
   it("serves a funded call and charges exactly its cost", async () => {
-    const { accountId } = await signedInAccount();
-    const key = await makeKey(accountId);
-    await fund(accountId, 1_000_000n);
+    const { accountId, key } = await accountWithKey(1_000_000n);
     const res = await ask(key.secret);
     expect(res.status).toBe(200);
     expect(res.json).toMatchObject({
@@ -81,9 +95,7 @@ describe.each(testDbKinds())("POST /agent with API keys (%s)", (kind) => {
   });
 
   it("charges nothing when the model fails (502 upstream_error)", async () => {
-    const { accountId } = await signedInAccount();
-    const key = await makeKey(accountId);
-    await fund(accountId, 1_000_000n);
+    const { accountId, key } = await accountWithKey(1_000_000n);
     const res = await ask(key.secret, { prompt: "please [[upstream-error]]", model: "gpt-oss:20b" });
     expect(res.status).toBe(502);
     expect(res.json.error.code).toBe("upstream_error");
@@ -97,34 +109,20 @@ describe.each(testDbKinds())("POST /agent with API keys (%s)", (kind) => {
   });
 
   it("charges nothing when the model times out", async () => {
-    overrideEnv({
-      APP_URL: "http://localhost:3000",
-      UPSTREAM_URL: model.url,
-      UPSTREAM_TIMEOUT_MS: "200",
-      KEY_RATE_LIMIT_PER_MINUTE: "1000000",
-      KEY_RATE_LIMIT_BURST: "100000",
-    });
+    withEnv({ UPSTREAM_TIMEOUT_MS: "200" });
     try {
-      const { accountId } = await signedInAccount();
-      const key = await makeKey(accountId);
-      await fund(accountId, 1_000_000n);
+      const { accountId, key } = await accountWithKey(1_000_000n);
       const res = await ask(key.secret, { prompt: "slow [[delay:2000]]", model: "gpt-oss:20b" });
       expect(res.status).toBe(502);
       expect(res.json.error.message).toMatch(/too long/);
       expect((await balance(accountId)).balance).toBe(1_000_000n);
     } finally {
-      overrideEnv({
-        APP_URL: "http://localhost:3000",
-        UPSTREAM_URL: model.url,
-        KEY_RATE_LIMIT_PER_MINUTE: "1000000",
-        KEY_RATE_LIMIT_BURST: "100000",
-      });
+      withEnv();
     }
   });
 
   it("never overdraws under 200 concurrent calls against a balance covering about half", async () => {
-    const { accountId } = await signedInAccount();
-    const key = await makeKey(accountId);
+    const { accountId, key } = await accountWithKey(0n);
     const body = { prompt: "count to three", model: "gpt-oss:20b", maxTokens: 100 };
     // Each call reserves its maximum; fund about 100 maximum-cost calls.
     await fund(accountId, 100n * 30n);
@@ -145,9 +143,7 @@ describe.each(testDbKinds())("POST /agent with API keys (%s)", (kind) => {
   });
 
   it("refuses a revoked key on the very next call and an expired key", async () => {
-    const { accountId } = await signedInAccount();
-    const key = await makeKey(accountId);
-    await fund(accountId, 1_000_000n);
+    const { accountId, key } = await accountWithKey(1_000_000n);
     expect((await ask(key.secret)).status).toBe(200);
     await db.query("UPDATE api_keys SET revoked_at = now() WHERE id = $1", [key.id]);
     await invalidateKey(key.id);
@@ -162,8 +158,7 @@ describe.each(testDbKinds())("POST /agent with API keys (%s)", (kind) => {
   });
 
   it("rejects a wrong checksum without touching the database, and 1,000 fuzzed headers", async () => {
-    const { accountId } = await signedInAccount();
-    const key = await makeKey(accountId);
+    const { accountId, key } = await accountWithKey(0n);
     const flipped = key.secret.slice(0, -1) + (key.secret.endsWith("A") ? "B" : "A");
     let queries = 0;
     const counting: DbHandle = {
@@ -193,9 +188,7 @@ describe.each(testDbKinds())("POST /agent with API keys (%s)", (kind) => {
   });
 
   it("validates the body: 400 invalid_request, unknown_model, 413 payload_too_large", async () => {
-    const { accountId } = await signedInAccount();
-    const key = await makeKey(accountId);
-    await fund(accountId, 1_000_000n);
+    const { accountId, key } = await accountWithKey(1_000_000n);
     for (const body of [
       {},
       { prompt: "", model: "gpt-oss:20b" },
@@ -219,13 +212,7 @@ describe.each(testDbKinds())("POST /agent with API keys (%s)", (kind) => {
     // No cluster runs for this suite, so the x402 facilitator cannot start: that failure is
     // expected here and asserted, not printed as if the run had failed.
     // Port 9 (discard): nothing answers, whatever else runs on this machine (a dev cluster on 8899).
-    const base = {
-      APP_URL: "http://localhost:3000",
-      UPSTREAM_URL: model.url,
-      KEY_RATE_LIMIT_PER_MINUTE: "1000000",
-      KEY_RATE_LIMIT_BURST: "100000",
-    };
-    overrideEnv({ ...base, SOLANA_RPC_URL: "http://127.0.0.1:9" });
+    withEnv({ SOLANA_RPC_URL: "http://127.0.0.1:9" });
     const errors = vi.spyOn(logger(), "error").mockImplementation(() => undefined);
     try {
       const res = await ask(null);
@@ -236,7 +223,7 @@ describe.each(testDbKinds())("POST /agent with API keys (%s)", (kind) => {
       expect(errors.mock.calls.map((c) => c.at(-1))).toEqual([expect.stringMatching(/facilitator/)]);
     } finally {
       errors.mockRestore();
-      overrideEnv(base);
+      withEnv();
     }
   });
 
@@ -267,9 +254,7 @@ describe.each(testDbKinds())("POST /agent with API keys (%s)", (kind) => {
   });
 
   it("counts what a key spent this month before its cap was set", async () => {
-    const { accountId } = await signedInAccount();
-    const key = await makeKey(accountId);
-    await fund(accountId, 1_000_000n);
+    const { accountId, key } = await accountWithKey(1_000_000n);
     const first = await ask(key.secret);
     expect(first.status).toBe(200);
     const [k] = await db.query<{ period_spend_micro: string }>(
@@ -317,16 +302,10 @@ describe.each(testDbKinds())("POST /agent with API keys (%s)", (kind) => {
   });
 
   it("rate-limits each key with 429 rate_limited and Retry-After", async () => {
-    overrideEnv({
-      APP_URL: "http://localhost:3000",
-      UPSTREAM_URL: model.url,
-      KEY_RATE_LIMIT_PER_MINUTE: "60",
-      KEY_RATE_LIMIT_BURST: "3",
-    });
+    withEnv({ KEY_RATE_LIMIT_PER_MINUTE: "60", KEY_RATE_LIMIT_BURST: "3" });
     await resetGateway();
     try {
-      const { accountId } = await signedInAccount();
-      const key = await makeKey(accountId);
+      const { accountId, key } = await accountWithKey(0n);
       const other = await makeKey(accountId);
       await fund(accountId, 1_000_000n);
       const statuses: number[] = [];
@@ -337,12 +316,7 @@ describe.each(testDbKinds())("POST /agent with API keys (%s)", (kind) => {
       expect(Number(limited.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
       expect((await ask(other.secret)).status).toBe(200);
     } finally {
-      overrideEnv({
-        APP_URL: "http://localhost:3000",
-        UPSTREAM_URL: model.url,
-        KEY_RATE_LIMIT_PER_MINUTE: "1000000",
-        KEY_RATE_LIMIT_BURST: "100000",
-      });
+      withEnv();
       await resetGateway();
     }
   });

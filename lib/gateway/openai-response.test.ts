@@ -3,20 +3,7 @@ import { serveRoutes } from "@/lib/test/serve";
 import { testModel } from "@/lib/test/runtime";
 import { SseParser } from "./sse-parser";
 import { streamChat } from "./upstream-stream";
-import {
-  chatCompletion,
-  completionChunk,
-  completionMeta,
-  finishReasonOf,
-  openAiErrorType,
-  sseData,
-  sseError,
-  sseStream,
-  SSE_DONE,
-  SSE_HEADERS,
-  SSE_KEEP_ALIVE,
-  usageChunk,
-} from "./openai-response";
+import * as r from "./openai-response";
 
 // The answer types of the official `openai` package (ChatCompletion, ChatCompletionChunk),
 // copied from its declarations since the package is not installed yet: the builders must be
@@ -59,12 +46,12 @@ interface ChatCompletionChunk {
   usage?: CompletionUsage | null;
 }
 
-const meta = completionMeta("gen_abc", "gpt-oss:20b", new Date("2026-12-04T10:00:00.900Z"));
+const meta = r.completionMeta("gen_abc", "gpt-oss:20b", new Date("2026-12-04T10:00:00.900Z"));
 const usage = { inputTokens: 12, outputTokens: 30, costMicro: 7n };
 
 describe("OpenAI answer builders", () => {
   it("chat.completion: the contract's fields, assignable to the openai package's type", () => {
-    const c: ChatCompletion = chatCompletion(meta, "hello", "stop", usage);
+    const c: ChatCompletion = r.chatCompletion(meta, "hello", "stop", usage);
     expect(JSON.parse(JSON.stringify(c))).toEqual({
       id: "gen_abc",
       object: "chat.completion",
@@ -84,10 +71,10 @@ describe("OpenAI answer builders", () => {
 
   it("chat.completion.chunk: role first, content, finish_reason, then choices [] with usage", () => {
     const chunks: ChatCompletionChunk[] = [
-      completionChunk(meta, { role: "assistant", content: "" }),
-      completionChunk(meta, { content: "hel" }),
-      completionChunk(meta, {}, "length"),
-      usageChunk(meta, usage),
+      r.completionChunk(meta, { role: "assistant", content: "" }),
+      r.completionChunk(meta, { content: "hel" }),
+      r.completionChunk(meta, {}, "length"),
+      r.usageChunk(meta, usage),
     ];
     expect(chunks.map((c) => [c.object, c.id, c.created])).toEqual(
       Array(4).fill(["chat.completion.chunk", "gen_abc", 1796378400]),
@@ -101,7 +88,7 @@ describe("OpenAI answer builders", () => {
   });
 
   it("maps upstream finish reasons to OpenAI's", () => {
-    expect(["length", "stop", null, "eos", "content_filter"].map(finishReasonOf)).toEqual([
+    expect(["length", "stop", null, "eos", "content_filter"].map(r.finishReasonOf)).toEqual([
       "length",
       "stop",
       "stop",
@@ -111,7 +98,7 @@ describe("OpenAI answer builders", () => {
   });
 
   it("error types follow OpenAI's by status", () => {
-    expect([400, 409, 413, 401, 402, 403, 404, 429, 500, 502, 503].map(openAiErrorType)).toEqual([
+    expect([400, 409, 413, 401, 402, 403, 404, 429, 500, 502, 503].map(r.openAiErrorType)).toEqual([
       "invalid_request_error",
       "invalid_request_error",
       "invalid_request_error",
@@ -128,13 +115,13 @@ describe("OpenAI answer builders", () => {
 
   it("SSE framing: data events, the error event, [DONE] and the keep-alive comment parse back", () => {
     const text =
-      SSE_KEEP_ALIVE +
-      sseData(completionChunk(meta, { content: "a\nb" })) +
-      sseError("upstream_error", "gone") +
-      SSE_DONE;
+      r.SSE_KEEP_ALIVE +
+      r.sseData(r.completionChunk(meta, { content: "a\nb" })) +
+      r.sseError("upstream_error", "gone") +
+      r.SSE_DONE;
     const events = new SseParser().push(text);
     expect(events.map((e) => e.data)).toEqual([
-      JSON.stringify(completionChunk(meta, { content: "a\nb" })),
+      JSON.stringify(r.completionChunk(meta, { content: "a\nb" })),
       '{"error":{"code":"upstream_error","message":"gone"}}',
       "[DONE]",
     ]);
@@ -145,34 +132,34 @@ async function readAll(body: ReadableStream<Uint8Array>) {
   return new Response(body).text();
 }
 
-describe("sseStream", () => {
+describe("r.sseStream", () => {
   const model = testModel();
 
   it("writes what the producer yields and keep-alive comments while it is silent", async () => {
-    const body = sseStream(
+    const body = r.sseStream(
       async function* () {
         await new Promise((r) => setTimeout(r, 130));
-        yield sseData({ n: 1 });
-        yield SSE_DONE;
+        yield r.sseData({ n: 1 });
+        yield r.SSE_DONE;
       },
       { keepAliveMs: 50 },
     );
-    expect(await readAll(body)).toBe(`${SSE_KEEP_ALIVE}${SSE_KEEP_ALIVE}data: {"n":1}\n\n${SSE_DONE}`);
+    expect(await readAll(body)).toBe(`${r.SSE_KEEP_ALIVE}${r.SSE_KEEP_ALIVE}data: {"n":1}\n\n${r.SSE_DONE}`);
   });
 
   it("ends with an internal_error event when the producer throws", async () => {
-    const body = sseStream(async function* () {
-      yield sseData({ n: 1 });
+    const body = r.sseStream(async function* () {
+      yield r.sseData({ n: 1 });
       throw new Error("bug");
     });
     expect(await readAll(body)).toBe(
-      `data: {"n":1}\n\n${sseError("internal_error", "Something went wrong on our side.")}`,
+      `data: {"n":1}\n\n${r.sseError("internal_error", "Something went wrong on our side.")}`,
     );
   });
 
   it("a cancelled body (client gone) aborts the producer's signal and closes the upstream stream at once", async () => {
     const seen = model.closedStreams().length;
-    const body = sseStream(async function* (signal) {
+    const body = r.sseStream(async function* (signal) {
       for await (const delta of streamChat(
         {
           model: "gpt-oss:20b",
@@ -181,7 +168,7 @@ describe("sseStream", () => {
         },
         { signal },
       ))
-        yield sseData({ delta });
+        yield r.sseData({ delta });
     });
     const reader = body.getReader();
     const first = new TextDecoder().decode((await reader.read()).value);
@@ -194,26 +181,26 @@ describe("sseStream", () => {
   });
 });
 
-describe("a streamed answer over real HTTP (stand-in → streamChat → sseStream → client)", () => {
+describe("a streamed answer over real HTTP (stand-in → streamChat → r.sseStream → client)", () => {
   const model = testModel({ APP_URL: "http://localhost:3000" });
   let server: Awaited<ReturnType<typeof serveRoutes>>;
-  const meta = completionMeta("gen_http", "gpt-oss:20b");
+  const meta = r.completionMeta("gen_http", "gpt-oss:20b");
   beforeAll(async () => {
     const route = async (req: Request) => {
       const prompt = ((await req.json()) as { prompt: string }).prompt;
-      const body = sseStream(
+      const body = r.sseStream(
         async function* (signal) {
-          yield sseData(completionChunk(meta, { role: "assistant", content: "" }));
+          yield r.sseData(r.completionChunk(meta, { role: "assistant", content: "" }));
           for await (const delta of streamChat(
             { model: "gpt-oss:20b", messages: [{ role: "user", content: prompt }], max_tokens: 64 },
             { signal },
           ))
-            yield sseData(completionChunk(meta, { content: delta }));
-          yield SSE_DONE;
+            yield r.sseData(r.completionChunk(meta, { content: delta }));
+          yield r.SSE_DONE;
         },
         { signal: req.signal, keepAliveMs: 30 },
       );
-      return new Response(body, { headers: SSE_HEADERS });
+      return new Response(body, { headers: r.SSE_HEADERS });
     };
     server = await serveRoutes({ "/stream": { POST: route } });
   });
@@ -224,15 +211,15 @@ describe("a streamed answer over real HTTP (stand-in → streamChat → sseStrea
 
   it("arrives chunk by chunk, with keep-alives while the model is silent", async () => {
     const res = await open("[[delay:100]] hi");
-    expect(res.headers.get("content-type")).toBe(SSE_HEADERS["content-type"]);
+    expect(res.headers.get("content-type")).toBe(r.SSE_HEADERS["content-type"]);
     const text = await res.text();
-    expect(text).toContain(SSE_KEEP_ALIVE);
+    expect(text).toContain(r.SSE_KEEP_ALIVE);
     const deltas = new SseParser()
       .push(text)
       .filter((e) => e.data !== "[DONE]")
       .map((e) => JSON.parse(e.data).choices[0].delta.content);
     expect(deltas.join("")).toBe("This is the Solrouter stand-in model. You said: [[delay:100]] hi");
-    expect(text.endsWith(SSE_DONE)).toBe(true);
+    expect(text.endsWith(r.SSE_DONE)).toBe(true);
   });
 
   it("a client that disconnects mid-stream closes the upstream request at once", async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { SignJWT, exportJWK, generateKeyPair } from "jose";
+import { internalToken, jwtSigner } from "@/lib/test/internal-jwt";
 import { testDbKinds } from "@/lib/test/db";
 import { testRuntime } from "@/lib/test/runtime";
 import { call } from "@/lib/test/http";
@@ -52,12 +52,11 @@ describe.each(testDbKinds())("/agent charges exactly the catalogue price of the 
   const { db, model: upstream } = testRuntime(kind, {
     model: true,
     env: async () => {
-      const kp = await generateKeyPair("EdDSA", { extractable: true });
-      privateKey = kp.privateKey as CryptoKey;
-      const jwk = { ...(await exportJWK(kp.publicKey)), kid: "k1", alg: "EdDSA", use: "sig" };
+      const signer = await jwtSigner();
+      privateKey = signer.privateKey;
       return {
         APP_URL: "http://localhost:3000",
-        INTERNAL_JWT_PUBLIC_KEYS: JSON.stringify({ keys: [jwk] }),
+        INTERNAL_JWT_PUBLIC_KEYS: signer.jwks,
         KEY_RATE_LIMIT_PER_MINUTE: "1000000",
         KEY_RATE_LIMIT_BURST: "100000",
       };
@@ -132,14 +131,7 @@ describe.each(testDbKinds())("/agent charges exactly the catalogue price of the 
   it.each(CASES)("an internal JWT call to $model (maxTokens $maxTokens) is metered at the same price", async (c) => {
     const usage = await upstreamUsage(upstream.url, c.model, c.prompt, c.maxTokens);
     const { cost } = expectedCost(c.model, usage.prompt_tokens, usage.completion_tokens);
-    const jwt = await new SignJWT({})
-      .setProtectedHeader({ alg: "EdDSA", kid: "k1" })
-      .setIssuer("solrouter-internal")
-      .setAudience("solrouter-api")
-      .setSubject("solrouter-chat")
-      .setIssuedAt()
-      .setExpirationTime("300s")
-      .sign(privateKey);
+    const jwt = await internalToken(privateKey);
     const requestId = `prices-${crypto.randomUUID()}`;
     const res = await call(agent, {
       method: "POST",

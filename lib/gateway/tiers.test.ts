@@ -1,6 +1,6 @@
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { SignJWT, exportJWK, generateKeyPair } from "jose";
+import { internalToken, jwtSigner } from "@/lib/test/internal-jwt";
 import { decodePaymentRequiredHeader, decodePaymentResponseHeader } from "@x402/core/http";
 import { openDb } from "@/lib/db/client";
 import { setDb } from "@/lib/db";
@@ -23,22 +23,11 @@ let privateKey: CryptoKey;
 let otherKey: CryptoKey;
 
 beforeAll(async () => {
-  const kp = await generateKeyPair("EdDSA", { extractable: true });
-  privateKey = kp.privateKey as CryptoKey;
-  otherKey = (await generateKeyPair("EdDSA")).privateKey as CryptoKey;
-  const jwk = { ...(await exportJWK(kp.publicKey)), kid: "k1", alg: "EdDSA", use: "sig" };
-  jwks = JSON.stringify({ keys: [jwk] });
+  ({ privateKey, jwks } = await jwtSigner());
+  otherKey = (await jwtSigner()).privateKey;
 });
 
-const token = (key: CryptoKey, claims: { sub?: string; ttl?: number } = {}) =>
-  new SignJWT({})
-    .setProtectedHeader({ alg: "EdDSA", kid: "k1" })
-    .setIssuer("solrouter-internal")
-    .setAudience("solrouter-api")
-    .setSubject(claims.sub ?? "solrouter-chat")
-    .setIssuedAt()
-    .setExpirationTime(`${claims.ttl ?? 300}s`)
-    .sign(key);
+const token = internalToken;
 
 describe.each(testDbKinds())("POST /agent: internal JWT and x402 (%s)", (kind) => {
   const { db, model: upstream } = testRuntime(kind, {

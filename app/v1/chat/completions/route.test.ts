@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import OpenAI from "openai";
-import { SignJWT, exportJWK, generateKeyPair } from "jose";
+import { internalToken, jwtSigner } from "@/lib/test/internal-jwt";
 import { overrideEnv } from "@/lib/env";
 import { setDb } from "@/lib/db";
 import { testDbKinds, installTestDb, type TestDb } from "@/lib/test/db";
@@ -121,13 +121,12 @@ describe.each(testDbKinds())("POST /v1/chat/completions (%s)", (kind) => {
 
   beforeAll(async () => {
     upstream = await startMockModel();
-    const kp = await generateKeyPair("EdDSA", { extractable: true });
-    privateKey = kp.privateKey as CryptoKey;
-    const jwk = { ...(await exportJWK(kp.publicKey)), kid: "k1", alg: "EdDSA", use: "sig" };
+    const signer = await jwtSigner();
+    privateKey = signer.privateKey;
     overrideEnv({
       APP_URL: "http://localhost:3000",
       UPSTREAM_URL: upstream.url,
-      INTERNAL_JWT_PUBLIC_KEYS: JSON.stringify({ keys: [jwk] }),
+      INTERNAL_JWT_PUBLIC_KEYS: signer.jwks,
       KEY_RATE_LIMIT_PER_MINUTE: "1000000",
       KEY_RATE_LIMIT_BURST: "100000",
       STREAM_KEEPALIVE_MS: "300",
@@ -388,14 +387,7 @@ describe.each(testDbKinds())("POST /v1/chat/completions (%s)", (kind) => {
   });
 
   it("an internal JWT is metered at the same price, streamed and not", async () => {
-    const jwt = await new SignJWT({})
-      .setProtectedHeader({ alg: "EdDSA", kid: "k1" })
-      .setIssuer("solrouter-internal")
-      .setAudience("solrouter-api")
-      .setSubject("solrouter-chat")
-      .setIssuedAt()
-      .setExpirationTime("300s")
-      .sign(privateKey);
+    const jwt = await internalToken(privateKey);
     const b = body("internal product call");
     const usage = await upstreamUsage(upstream.url, b);
     const cost = expectedCost(b.model, usage.prompt_tokens, usage.completion_tokens);
