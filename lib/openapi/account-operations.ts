@@ -43,6 +43,16 @@ function account(
   };
 }
 
+/** A change to one key of the account, named by its id in the path. */
+function oneKey(
+  route: string,
+  operationId: string,
+  summary: string,
+  rest: Pick<Operation, "responses"> & Partial<Operation>,
+): Operation {
+  return account("Keys", route, operationId, summary, { params: keyId, errors: [...KEY_WRITE, "not_found"], ...rest });
+}
+
 export const ACCOUNT_OPERATIONS: Operation[] = [
   account("Keys", "GET /api/keys", "listKeys", "The account's API keys", {
     responses: { 200: keys.KeyListResponse },
@@ -53,22 +63,16 @@ export const ACCOUNT_OPERATIONS: Operation[] = [
     responses: { 201: keys.CreatedKeyResponse },
     errors: [...KEY_WRITE, "too_many_keys"],
   }),
-  account("Keys", "PATCH /api/keys/{id}", "updateKey", "Change a key's name or limits", {
-    params: keyId,
+  oneKey("PATCH /api/keys/{id}", "updateKey", "Change a key's name or limits", {
     body: keys.UpdateKeyBody,
     responses: { 200: keys.KeyResponse },
-    errors: [...KEY_WRITE, "not_found"],
   }),
-  account("Keys", "DELETE /api/keys/{id}", "revokeKey", "Revoke a key (repeating it is harmless)", {
-    params: keyId,
+  oneKey("DELETE /api/keys/{id}", "revokeKey", "Revoke a key (repeating it is harmless)", {
     responses: { 200: keys.KeyResponse },
-    errors: [...KEY_WRITE, "not_found"],
   }),
-  account("Keys", "POST /api/keys/{id}/roll", "rollKey", "Replace a key; the old one expires after the grace", {
-    params: keyId,
+  oneKey("POST /api/keys/{id}/roll", "rollKey", "Replace a key; the old one expires after the grace", {
     body: keys.RollKeyBody,
     responses: { 201: keys.RolledKeyResponse },
-    errors: [...KEY_WRITE, "not_found"],
   }),
   account("Top-ups", "GET /api/topups", "listTopups", "Top-up intents, newest first", {
     query: billing.ListTopupsQuery,
