@@ -1,5 +1,5 @@
 "use client";
-import { useId } from "react";
+import { useId, useState } from "react";
 import type { CapPeriod } from "@/lib/keys/limits";
 
 const RESETS: Record<CapPeriod, string> = {
@@ -7,6 +7,20 @@ const RESETS: Record<CapPeriod, string> = {
   week: "Resets every Monday at 00:00 UTC.",
   month: "Resets on the 1st of each month (UTC).",
 };
+
+/** The cap field's state: the dollars as typed and the period. */
+export interface CapState {
+  value: string;
+  onChange: (v: string) => void;
+  period: CapPeriod;
+  onPeriod: (p: CapPeriod) => void;
+}
+
+export function useCapState(initial: string, initialPeriod: CapPeriod): CapState {
+  const [value, onChange] = useState(initial);
+  const [period, onPeriod] = useState<CapPeriod>(initialPeriod);
+  return { value, onChange, period, onPeriod };
+}
 
 /** A spend cap typed in dollars, with its period; the caller parses it with parseCapInput. */
 export function CapField({
@@ -16,11 +30,7 @@ export function CapField({
   onPeriod,
   error,
   testId,
-}: {
-  value: string;
-  onChange: (v: string) => void;
-  period: CapPeriod;
-  onPeriod: (p: CapPeriod) => void;
+}: CapState & {
   error?: string;
   testId?: string;
 }) {

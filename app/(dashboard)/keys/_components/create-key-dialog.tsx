@@ -1,8 +1,8 @@
 "use client";
 import { useId, useState } from "react";
 import { Dialog } from "@/components/ui/dialog";
-import { KEY_NAME_MAX, type CapPeriod } from "@/lib/keys/limits";
-import { CapField } from "./cap-field";
+import { KEY_NAME_MAX } from "@/lib/keys/limits";
+import { CapField, useCapState } from "./cap-field";
 import { ModelsField } from "./models-field";
 import { FormActions } from "./form-actions";
 import { parseCapInput } from "./key-format";
@@ -37,8 +37,7 @@ function CreateKeyForm({ onCreated, onCancel }: { onCreated: (s: NewSecret) => v
   const [name, setName] = useState("");
   const [preset, setPreset] = useState<string>("never");
   const [date, setDate] = useState("");
-  const [cap, setCap] = useState("");
-  const [period, setPeriod] = useState<CapPeriod>("month");
+  const cap = useCapState("", "month");
   const [models, setModels] = useState<string[]>([]);
   const [manage, setManage] = useState(false);
   const [errors, setErrors] = useState<{ name?: string; expiry?: string; cap?: string }>({});
@@ -50,7 +49,7 @@ function CreateKeyForm({ onCreated, onCancel }: { onCreated: (s: NewSecret) => v
     if (!name.trim()) next.name = "Give the key a name, e.g. the app or server that will use it.";
     const expiry = expiryFrom(preset, date);
     if (!expiry.ok) next.expiry = expiry.error;
-    const capParsed = parseCapInput(cap);
+    const capParsed = parseCapInput(cap.value);
     if (!capParsed.ok) next.cap = capParsed.error;
     setErrors(next);
     if (!expiry.ok || !capParsed.ok || next.name) return;
@@ -58,7 +57,7 @@ function CreateKeyForm({ onCreated, onCancel }: { onCreated: (s: NewSecret) => v
       {
         name: name.trim(),
         expiresAt: expiry.iso,
-        spendCap: capParsed.micro === null ? null : { micro: capParsed.micro, period },
+        spendCap: capParsed.micro === null ? null : { micro: capParsed.micro, period: cap.period },
         ...(models.length > 0 ? { models } : {}),
         ...(manage ? { canManageKeys: true } : {}),
       },
@@ -133,14 +132,7 @@ function CreateKeyForm({ onCreated, onCancel }: { onCreated: (s: NewSecret) => v
         </p>
       </div>
 
-      <CapField
-        value={cap}
-        onChange={setCap}
-        period={period}
-        onPeriod={setPeriod}
-        error={errors.cap}
-        testId="key-cap"
-      />
+      <CapField {...cap} error={errors.cap} testId="key-cap" />
 
       <details
         className="group rounded-md border border-zinc-200 px-3 py-2 dark:border-zinc-800"

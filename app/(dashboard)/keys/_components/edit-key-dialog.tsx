@@ -3,8 +3,8 @@ import { useId, useState } from "react";
 import { Dialog } from "@/components/ui/dialog";
 import { FormActions } from "./form-actions";
 import { formatUsd } from "@/lib/format";
-import { KEY_NAME_MAX, type CapPeriod } from "@/lib/keys/limits";
-import { CapField } from "./cap-field";
+import { KEY_NAME_MAX } from "@/lib/keys/limits";
+import { CapField, useCapState } from "./cap-field";
 import { ModelsField } from "./models-field";
 import { microToDollarInput, parseCapInput } from "./key-format";
 import { useUpdateKey, type KeyItem, type KeyView } from "./keys-api";
@@ -12,15 +12,17 @@ import { useUpdateKey, type KeyItem, type KeyView } from "./keys-api";
 function EditForm({ target, onDone, onSaved }: { target: KeyItem; onDone: () => void; onSaved: (k: KeyView) => void }) {
   const nameId = useId();
   const [name, setName] = useState(target.name);
-  const [cap, setCap] = useState(target.spendCapMicro === null ? "" : microToDollarInput(target.spendCapMicro));
-  const [period, setPeriod] = useState<CapPeriod>(target.capPeriod);
+  const cap = useCapState(
+    target.spendCapMicro === null ? "" : microToDollarInput(target.spendCapMicro),
+    target.capPeriod,
+  );
   const [models, setModels] = useState<string[]>(target.models ?? []);
   const [errors, setErrors] = useState<{ name?: string; cap?: string }>({});
   const update = useUpdateKey();
 
   function submit(e: React.FormEvent) {
     e.preventDefault();
-    const parsed = parseCapInput(cap);
+    const parsed = parseCapInput(cap.value);
     const next = {
       name: name.trim() ? undefined : "The name cannot be empty.",
       cap: parsed.ok ? undefined : parsed.error,
@@ -30,7 +32,7 @@ function EditForm({ target, onDone, onSaved }: { target: KeyItem; onDone: () => 
     // A rolled key has no cap of its own any more (see the note below): only its name changes.
     const capChange = target.capKeyId
       ? {}
-      : { spendCap: parsed.micro === null ? null : { micro: parsed.micro, period } };
+      : { spendCap: parsed.micro === null ? null : { micro: parsed.micro, period: cap.period } };
     update.mutate(
       { id: target.id, name: name.trim(), ...capChange, models: models.length > 0 ? models : null },
       {
@@ -67,14 +69,7 @@ function EditForm({ target, onDone, onSaved }: { target: KeyItem; onDone: () => 
           there.
         </p>
       ) : (
-        <CapField
-          value={cap}
-          onChange={setCap}
-          period={period}
-          onPeriod={setPeriod}
-          error={errors.cap}
-          testId="edit-cap"
-        />
+        <CapField {...cap} error={errors.cap} testId="edit-cap" />
       )}
       <ModelsField value={models} onChange={setModels} testId="edit-models" />
       {target.monthSpendMicro ? (
