@@ -1,4 +1,5 @@
 "use client";
+import { SectionHead } from "@/components/ui/section-head";
 import { ColumnHeads, zoned } from "@/components/ui/column-heads";
 import { useZone } from "@/components/time";
 import { QueryState } from "./query-state";
@@ -14,17 +15,17 @@ export function ActivityTable() {
 
   return (
     <section aria-labelledby="activity-h">
-      <div className="mb-3 flex flex-wrap items-end justify-between gap-3">
-        <div>
-          <h2 id="activity-h" className="text-lg font-semibold">
-            Activity
-          </h2>
-          <p className="muted text-sm">Sign-ins, key changes and top-ups on this account, newest first.</p>
-        </div>
-        <a className="btn-secondary" href="/api/activity/export.csv" download data-testid="activity-export">
-          Export CSV (UTC)
-        </a>
-      </div>
+      <SectionHead
+        id="activity-h"
+        title="Activity"
+        className="mb-3"
+        description={<p className="muted text-sm">Sign-ins, key changes and top-ups on this account, newest first.</p>}
+        action={
+          <a className="btn-secondary" href="/api/activity/export.csv" download data-testid="activity-export">
+            Export CSV (UTC)
+          </a>
+        }
+      />
       <QueryState query={activity} what="activity">
         {events.length === 0 ? (
           <p className="card muted px-5 py-6 text-sm">No activity yet.</p>

@@ -1,4 +1,5 @@
 "use client";
+import { SectionHead } from "@/components/ui/section-head";
 import { useZone } from "@/components/time";
 import { Alert, errorMessage } from "@/components/ui/alert";
 import { QueryState } from "./query-state";
@@ -16,23 +17,25 @@ export function SessionsList() {
 
   return (
     <section aria-labelledby="sessions-h" className="mb-10">
-      <div className="mb-3 flex flex-wrap items-end justify-between gap-3">
-        <div>
-          <h2 id="sessions-h" className="text-lg font-semibold">
-            Sessions
-          </h2>
+      <SectionHead
+        id="sessions-h"
+        title="Sessions"
+        className="mb-3"
+        description={
           <p className="muted text-sm">Browsers signed in to this account. Sign out any you don’t recognise.</p>
-        </div>
-        <button
-          type="button"
-          className="btn-secondary"
-          disabled={others === 0 || end.isPending}
-          onClick={() => end.mutate("others")}
-          data-testid="sign-out-others"
-        >
-          Sign out everywhere else
-        </button>
-      </div>
+        }
+        action={
+          <button
+            type="button"
+            className="btn-secondary"
+            disabled={others === 0 || end.isPending}
+            onClick={() => end.mutate("others")}
+            data-testid="sign-out-others"
+          >
+            Sign out everywhere else
+          </button>
+        }
+      />
       {end.isError ? <Alert className="mb-3">{errorMessage(end.error)}</Alert> : null}
       <QueryState query={sessions} what="sessions">
         <ul className="card divide-y divide-zinc-200 dark:divide-zinc-800" data-testid="sessions">

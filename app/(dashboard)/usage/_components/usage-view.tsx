@@ -1,4 +1,5 @@
 "use client";
+import { SectionHead } from "@/components/ui/section-head";
 import { QueryErrorAlert } from "@/components/ui/alert";
 import { useMemo } from "react";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
@@ -64,11 +65,10 @@ export function UsageView() {
       />
       <UsageCharts query={query} />
       <section aria-labelledby="log-title" className="flex flex-col gap-3">
-        <div className="flex flex-wrap items-end justify-between gap-3">
-          <div>
-            <h2 id="log-title" className="text-lg font-semibold">
-              Requests
-            </h2>
+        <SectionHead
+          id="log-title"
+          title="Requests"
+          description={
             <p className="muted text-sm tabular-nums" data-testid="usage-totals" aria-live="polite">
               {totals
                 ? `${count.format(totals.requests)} ${totals.requests === 1 ? "request" : "requests"} · ${formatUsd(totals.costMicro, { precise: true })} · ${count.format(totals.inputTokens)} input / ${count.format(totals.outputTokens)} output tokens`
@@ -76,23 +76,25 @@ export function UsageView() {
                   ? ""
                   : "Loading…"}
             </p>
-          </div>
-          <a href={`/api/usage/export.csv?${query}`} download className="btn-secondary" data-testid="export-csv">
-            <svg
-              width="14"
-              height="14"
-              viewBox="0 0 16 16"
-              aria-hidden="true"
-              fill="none"
-              stroke="currentColor"
-              strokeWidth="1.5"
-              strokeLinecap="round"
-            >
-              <path d="M8 2v8m0 0L5 7m3 3 3-3M3 12v1.5h10V12" />
-            </svg>
-            Export CSV (UTC)
-          </a>
-        </div>
+          }
+          action={
+            <a href={`/api/usage/export.csv?${query}`} download className="btn-secondary" data-testid="export-csv">
+              <svg
+                width="14"
+                height="14"
+                viewBox="0 0 16 16"
+                aria-hidden="true"
+                fill="none"
+                stroke="currentColor"
+                strokeWidth="1.5"
+                strokeLinecap="round"
+              >
+                <path d="M8 2v8m0 0L5 7m3 3 3-3M3 12v1.5h10V12" />
+              </svg>
+              Export CSV (UTC)
+            </a>
+          }
+        />
         {log.isError && !log.data ? (
           <QueryErrorAlert query={log} title="We couldn’t load your requests." />
         ) : neverCalled ? (
