@@ -35,3 +35,32 @@ export function SiteHeader({ right }: { right?: React.ReactNode }) {
     </header>
   );
 }
+
+export function SiteFooter() {
+  return (
+    <footer className="border-t border-zinc-200 py-8 text-center text-xs text-zinc-600 dark:border-zinc-800 dark:text-zinc-400">
+      Solrouter · Pay-per-call LLMs for Solana wallets
+    </footer>
+  );
+}
+
+/** One numbered step of a getting-started list (the landing page and the docs' quick start). */
+export function StepCard({
+  step,
+  title,
+  titleAs: Title = "p",
+  children,
+}: {
+  step: number;
+  title: string;
+  titleAs?: "p" | "h2";
+  children: React.ReactNode;
+}) {
+  return (
+    <>
+      <p className="text-xs font-medium text-accent-600 dark:text-accent-400">Step {step}</p>
+      <Title className="mt-1 font-medium">{title}</Title>
+      <p className="muted mt-1 text-sm leading-6">{children}</p>
+    </>
+  );
+}

@@ -1,6 +1,6 @@
 import Link from "next/link";
 import { redirect } from "next/navigation";
-import { SiteHeader } from "@/components/site-header";
+import { SiteFooter, SiteHeader, StepCard } from "@/components/site-header";
 import { ConnectButton } from "@/components/wallet/connect-button";
 import { getSession } from "@/lib/auth/current";
 import { MODELS } from "@/lib/models";
@@ -90,9 +90,9 @@ export default async function Landing({ searchParams }: { searchParams: Promise<
         <section className="mx-auto grid max-w-6xl gap-4 px-4 sm:grid-cols-3 sm:px-6">
           {STEPS.map((s, i) => (
             <div key={s.title} className="card p-5">
-              <p className="text-xs font-medium text-accent-600 dark:text-accent-400">Step {i + 1}</p>
-              <h2 className="mt-1 font-medium">{s.title}</h2>
-              <p className="muted mt-2 text-sm">{s.body}</p>
+              <StepCard step={i + 1} title={s.title} titleAs="h2">
+                {s.body}
+              </StepCard>
             </div>
           ))}
         </section>
@@ -140,9 +140,7 @@ export default async function Landing({ searchParams }: { searchParams: Promise<
           </div>
         </section>
       </main>
-      <footer className="border-t border-zinc-200 py-8 text-center text-xs text-zinc-600 dark:border-zinc-800 dark:text-zinc-400">
-        Solrouter · Pay-per-call LLMs for Solana wallets
-      </footer>
+      <SiteFooter />
     </>
   );
 }

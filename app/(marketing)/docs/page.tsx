@@ -1,5 +1,5 @@
 import Link from "next/link";
-import { SiteHeader } from "@/components/site-header";
+import { SiteFooter, SiteHeader } from "@/components/site-header";
 import { getSession } from "@/lib/auth/current";
 import { env } from "@/lib/env";
 import { Toc, type TocItem } from "./_components/docs-ui";
@@ -108,9 +108,7 @@ export default async function DocsPage() {
           </div>
         </main>
       </div>
-      <footer className="border-t border-zinc-200 py-8 text-center text-xs text-zinc-600 dark:border-zinc-800 dark:text-zinc-400">
-        Solrouter · Pay-per-call LLMs for Solana wallets
-      </footer>
+      <SiteFooter />
     </>
   );
 }

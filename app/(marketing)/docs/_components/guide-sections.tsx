@@ -1,3 +1,4 @@
+import { StepCard } from "@/components/site-header";
 import Link from "next/link";
 import { Anchor, C, Callout, Code, P } from "./docs-ui";
 
@@ -53,9 +54,9 @@ export function QuickStart({ origin }: { origin: string }) {
       <ol className="mt-5 grid gap-3 sm:grid-cols-2">
         {steps.map((s, i) => (
           <li key={s.title} className="card p-4">
-            <p className="text-xs font-medium text-accent-600 dark:text-accent-400">Step {i + 1}</p>
-            <p className="mt-0.5 font-medium">{s.title}</p>
-            <p className="muted mt-1 text-sm leading-6">{s.body}</p>
+            <StepCard step={i + 1} title={s.title}>
+              {s.body}
+            </StepCard>
           </li>
         ))}
       </ol>
