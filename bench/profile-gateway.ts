@@ -1,4 +1,4 @@
-// Profiles the production server under one bench scenario: `next start --cpu-prof`, the same
+// Profiles the production server under one bench scenario: `npm start` (scripts/start.ts) under `--cpu-prof`, the same
 // closed-loop clients as `npm run bench`, then a summary of where the server's CPU went per call.
 //   npx tsx --conditions=react-server bench/profile-gateway.ts <pglite|postgres> <chat|stream|models> [seconds]
 // Writes the .cpuprofile under bench/results/profiles/ (open it in Chrome DevTools for detail).

@@ -1,4 +1,4 @@
-// The server the browser tests run against: the production build (`next start`) on the same
+// The server the browser tests run against: the production server (`npm start`) on the same
 // local stack as `npm run dev`, with a fresh database and chain in a temporary folder.
 import { spawn } from "node:child_process";
 import fs from "node:fs";
@@ -28,17 +28,17 @@ if (process.env.E2E_DATABASE_URL) env.DATABASE_URL = process.env.E2E_DATABASE_UR
 const outDir = process.env.E2E_OUTPUT ?? "test-results";
 fs.mkdirSync(outDir, { recursive: true });
 const log = fs.openSync(path.join(outDir, "server.log"), "a");
-const next = spawn("node_modules/.bin/next", ["start", "-p", port], {
+const server = spawn("node_modules/.bin/tsx", ["scripts/start.ts"], {
   stdio: ["ignore", log, log],
   env: env as NodeJS.ProcessEnv,
 });
 
 const stop = async () => {
-  next.kill("SIGTERM");
+  server.kill("SIGTERM");
   await stack.stop();
   process.exit(0);
 };
-next.on("exit", async (code) => {
+server.on("exit", async (code) => {
   await stack.stop();
   process.exit(code ?? 1);
 });

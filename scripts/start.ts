@@ -1,20 +1,19 @@
-// `npm start`: the production server. The configuration is validated here, before `next start`
-// prints "Ready", so a bad or missing variable is the only thing an operator sees: every
-// problem at once, one line each (the server validates again at boot, for `next start` alone).
-import { spawn } from "node:child_process";
+// `npm start`: the production server (scripts/server.ts). The configuration is validated here,
+// before the server loads, so a bad or missing variable is the only thing an operator sees:
+// every problem at once, one line each (the server validates again at boot).
 import { EnvError, parseEnv } from "../lib/env";
 
+Object.assign(process.env, { NODE_ENV: "production" });
+process.env.NEXT_TELEMETRY_DISABLED ??= "1";
 let port: number;
 try {
-  port = parseEnv({ ...process.env, NODE_ENV: "production" }).PORT;
+  port = parseEnv(process.env).PORT;
 } catch (err) {
   if (!(err instanceof EnvError)) throw err;
   console.error(err.message);
   process.exit(1);
 }
-const next = spawn("node_modules/.bin/next", ["start", "-p", String(port), ...process.argv.slice(2)], {
-  stdio: "inherit",
-  env: { NEXT_TELEMETRY_DISABLED: "1", ...process.env, NODE_ENV: "production" },
-});
-for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => next.kill(signal));
-next.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+// Loaded only now: Next reads NODE_ENV when it loads.
+const { startServer } = await import("./server");
+await startServer({ port });
+console.log(`Ready on http://localhost:${port}`);

@@ -1,4 +1,4 @@
-// Starts the production build (`next start`) on a seeded database with the stand-in model, for
+// Starts the production server (`npm start`: scripts/start.ts) on a seeded database with the stand-in model, for
 // benchmarks. The database is seeded before the server opens it (PGlite allows one process).
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
@@ -74,11 +74,10 @@ export async function startBenchServer(
     KEY_RATE_LIMIT_BURST: "1000000",
     LOG_LEVEL: "warn",
   };
-  const child: ChildProcess = spawn(
-    process.execPath,
-    [...nodeArgs, "node_modules/next/dist/bin/next", "start", "-p", String(port)],
-    { env: env as NodeJS.ProcessEnv, stdio: ["ignore", "ignore", "inherit"] },
-  );
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, "--import", "tsx", "scripts/start.ts"], {
+    env: env as NodeJS.ProcessEnv,
+    stdio: ["ignore", "ignore", "inherit"],
+  });
   const url = `http://localhost:${port}`;
   for (let i = 0; ; i++) {
     try {
