@@ -5,6 +5,7 @@ import { benchKeyVerify } from "./keys-verify";
 import { benchSignIn } from "./signin";
 import { benchGateway } from "./gateway-throughput";
 import { benchPageWeight } from "./page-weight";
+import { benchLighthouse } from "./lighthouse";
 
 type Row = Record<string, number | string>;
 const results: Row = {};
@@ -35,6 +36,7 @@ await section("signin", () => benchSignIn());
 await section("gateway-pglite", () => benchGateway("pglite"));
 await section("gateway-postgres", () => benchGateway("postgres"));
 await section("pages", () => benchPageWeight());
+await section("lighthouse", () => benchLighthouse());
 await optional("x402", "./x402-latency.ts", "benchX402Latency");
 await optional("topups", "./topup-confirm.ts", "benchTopupConfirm");
 await optional("usage-pglite", "./usage.ts", "benchUsage", "pglite");
