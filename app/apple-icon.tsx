@@ -1,4 +1,5 @@
 import { ImageResponse } from "next/og";
+import { ACCENT, FILL } from "./brand";
 
 // The home-screen icon: the same mark as app/icon.svg, as the PNG iOS wants.
 export const size = { width: 180, height: 180 };
@@ -8,12 +9,10 @@ export default function AppleIcon() {
   return new ImageResponse(
     <div
       style={{
-        width: "100%",
-        height: "100%",
-        display: "flex",
+        ...FILL,
         alignItems: "center",
         justifyContent: "center",
-        background: "#4f46e5",
+        background: ACCENT,
         color: "#fff",
         fontSize: 120,
         fontWeight: 700,

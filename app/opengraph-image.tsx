@@ -1,4 +1,5 @@
 import { ImageResponse } from "next/og";
+import { ACCENT, FILL } from "./brand";
 
 // The card shown when a link to Solrouter is shared: built once at build time.
 export const alt = "Solrouter — LLM calls paid from your Solana wallet";
@@ -9,9 +10,7 @@ export default function OpenGraphImage() {
   return new ImageResponse(
     <div
       style={{
-        width: "100%",
-        height: "100%",
-        display: "flex",
+        ...FILL,
         flexDirection: "column",
         justifyContent: "space-between",
         padding: 80,
@@ -20,7 +19,7 @@ export default function OpenGraphImage() {
       }}
     >
       <div style={{ display: "flex", alignItems: "center", gap: 20, fontSize: 40, fontWeight: 600 }}>
-        <div style={{ width: 64, height: 64, borderRadius: 14, background: "#4f46e5", display: "flex" }} />
+        <div style={{ width: 64, height: 64, borderRadius: 14, background: ACCENT, display: "flex" }} />
         Solrouter
       </div>
       <div style={{ display: "flex", flexDirection: "column", gap: 24 }}>
