@@ -1,11 +1,19 @@
 import type { Metadata, Viewport } from "next";
+import { publicOrigin } from "@/lib/env";
 import "./globals.css";
 
-export const metadata: Metadata = {
+const metadata: Metadata = {
   title: { default: "Solrouter — LLM calls paid from your Solana wallet", template: "%s · Solrouter" },
   description:
     "Pay-per-call LLM API. No sign-up: connect a Solana wallet, top up with USDC or $ROUTER, get an API key.",
 };
+
+// The Open Graph image's absolute URL is built on metadataBase: without it Next uses
+// http://localhost, and a shared link would show no card.
+export function generateMetadata(): Metadata {
+  const origin = publicOrigin();
+  return origin ? { ...metadata, metadataBase: new URL(origin) } : metadata;
+}
 
 export const viewport: Viewport = {
   themeColor: [

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { EnvError, parseEnv } from "@/lib/env";
+import { EnvError, parseEnv, publicOrigin } from "@/lib/env";
 
 describe("configuration", () => {
   it("works with nothing set (npm run dev)", () => {
@@ -94,5 +94,22 @@ describe("configuration", () => {
       /HOLD_STALE_MS: must be at least 3/,
     );
     expect(() => parseEnv({ HOLD_STALE_MS: "-1" })).toThrow(/HOLD_STALE_MS: must be positive/);
+  });
+});
+
+describe("publicOrigin (metadataBase for the Open Graph card)", () => {
+  it("is APP_URL's origin when it is a URL, and undefined otherwise (a build without APP_URL)", () => {
+    const saved = process.env.APP_URL;
+    try {
+      process.env.APP_URL = "https://solrouter.example/some/path";
+      expect(publicOrigin()).toBe("https://solrouter.example");
+      process.env.APP_URL = "not a url";
+      expect(publicOrigin()).toBeUndefined();
+      delete process.env.APP_URL;
+      expect(publicOrigin()).toBeUndefined();
+    } finally {
+      if (saved === undefined) delete process.env.APP_URL;
+      else process.env.APP_URL = saved;
+    }
   });
 });

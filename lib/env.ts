@@ -166,6 +166,18 @@ export function env(): Env {
   return ensurePart("env", () => parseEnv(process.env));
 }
 
+/**
+ * The deployment's origin where it can be known without validating the whole configuration:
+ * at build time (pages prerendered then) APP_URL may be unset, and env() would throw.
+ */
+export function publicOrigin(): string | undefined {
+  try {
+    return new URL(process.env.APP_URL ?? "").origin;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Tests and the dev harness change configuration between runs. */
 export function overrideEnv(values: Record<string, string | undefined>): Env {
   const e = parseEnv({ ...process.env, ...values });
