@@ -58,16 +58,23 @@ export async function startServer(opts: { port: number; hostname?: string }): Pr
   const direct = await directRoutes(path.join(dir, nextConfig.distDir ?? ".next", "server"));
   const headers = await staticHeaders();
 
+  // A rejection left unhandled would end the process (Node's default): answer 500 or cut the socket.
+  const failed = (res: http.ServerResponse) => (err: unknown) => {
+    console.error("unhandled error serving a request", err);
+    if (!res.headersSent) res.writeHead(500).end();
+    else res.destroy();
+  };
   const server = http.createServer((req, res) => {
     const post = req.method === "POST" ? direct.get((req.url ?? "/").split("?", 1)[0]!) : undefined;
-    if (!post) return void handle(req, res);
+    if (!post) return void handle(req, res).catch(failed(res));
     const request = toWebRequest(req, res);
     void post(request, { params: Promise.resolve({}) })
       .catch((err: unknown) => {
         console.error("unhandled error in a direct route", err);
         return internalErrorResponse();
       })
-      .then((response) => sendWebResponse(response, request, res, headers));
+      .then((response) => sendWebResponse(response, request, res, headers))
+      .catch(failed(res));
   });
   await new Promise<void>((resolve) => server.listen(opts.port, opts.hostname, resolve));
   return server;
