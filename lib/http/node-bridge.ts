@@ -10,7 +10,7 @@ import type { ReadableStream as NodeWebStream } from "node:stream/web";
 // tests' servers (lib/test/serve.ts). No "server-only" mark: the production server script loads
 // it outside Next's bundler.
 
-/** The handler's view of a request; `gone` aborts when the client disconnects before the answer ends. */
+/** The handler's view of a request; its signal aborts when the client disconnects before the answer ends. */
 export function toWebRequest(req: http.IncomingMessage, res: http.ServerResponse): Request {
   const url = new URL(req.url ?? "/", `http://${req.headers.host ?? "localhost"}`);
   const headers = new Headers();
