@@ -10,11 +10,36 @@ const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), "solrouter-dev-"));
 const cleanup: (() => void)[] = [];
 afterAll(() => cleanup.forEach((f) => f()));
 
-async function occupy(host?: string): Promise<number> {
+async function listen(port: number, host?: string): Promise<net.Server | undefined> {
   const server = net.createServer();
-  await new Promise<void>((r) => server.listen(0, host, r));
+  return new Promise((resolve) => {
+    server.once("error", () => resolve(undefined));
+    server.listen(port, host, () => resolve(server));
+  });
+}
+
+async function occupy(host?: string): Promise<number> {
+  const server = (await listen(0, host))!;
   cleanup.push(() => server.close());
   return (server.address() as net.AddressInfo).port;
+}
+
+/** Two adjacent busy ports (the local cluster's RPC and WebSocket), both held by this test, so
+ * the answer never depends on what else the machine happens to run on the next port. */
+async function occupyPair(host: string): Promise<number> {
+  for (;;) {
+    const first = (await listen(0, host))!;
+    const port = (first.address() as net.AddressInfo).port;
+    const next = await listen(port + 1, host);
+    if (next) {
+      cleanup.push(
+        () => first.close(),
+        () => next.close(),
+      );
+      return port;
+    }
+    first.close();
+  }
 }
 
 /** `npm run dev` as a newcomer starts it; it must stop before starting anything. */
@@ -43,7 +68,7 @@ describe("npm run dev preflight", () => {
 
   it("names the busy port and the variable that moves it, in one line each", async () => {
     const [web, model] = [await occupy(), await occupy("127.0.0.1")];
-    const localnetPort = await occupy("127.0.0.1");
+    const localnetPort = await occupyPair("127.0.0.1");
     const run = dev({
       DATA_DIR: tmp(),
       PORT: String(web),
@@ -54,6 +79,7 @@ describe("npm run dev preflight", () => {
     expect(run.stderr.split("\n")).toEqual([
       `Port ${web} is already in use by another program; stop it or set PORT to a free port.`,
       `Port ${localnetPort} is already in use by another program; stop it or set LOCALNET_PORT to a free port.`,
+      `Port ${localnetPort + 1} is already in use by another program; stop it or set LOCALNET_PORT (its WebSocket uses the next port) to a free port.`,
       `Port ${model} is already in use by another program; stop it or set MODEL_PORT to a free port.`,
     ]);
   });
