@@ -12,7 +12,7 @@ import { setDb } from "@/lib/db";
 import { call } from "@/lib/test/http";
 import { signedInAccount } from "@/lib/test/session";
 import { startTestLocalnet, stopTestLocalnet, type TestLocalnet } from "@/lib/test/localnet";
-import { buildTopupTransaction } from "@/lib/solana/transfer";
+import { buildTopupTransaction } from "@solrouter/sdk/topup";
 import { startReconciler } from "@/lib/billing/reconciler";
 import type { TopupView } from "@/lib/billing/topups";
 import { POST as create } from "@/app/api/topups/route";

@@ -2,7 +2,7 @@ import { expect, test, type Page } from "@playwright/test";
 import { Connection, PublicKey, Transaction } from "@solana/web3.js";
 import { TOKEN_PROGRAM_ID } from "@solana/spl-token";
 import bs58 from "bs58";
-import { buildTopupTransaction, MEMO_PROGRAM_ID } from "../lib/solana/transfer";
+import { buildTopupTransaction, MEMO_PROGRAM_ID } from "@solrouter/sdk/topup";
 import { config, shot as fullShot, signIn } from "./helpers";
 
 // The dashboard header is sticky: take full-page shots from the top so it is not painted mid-page.

@@ -35,7 +35,7 @@ export async function shot(page: Page, name: string) {
 export async function fundAccount(page: Page, wallet: TestWallet, usd: number): Promise<void> {
   const { Connection, PublicKey } = await import("@solana/web3.js");
   const { TOKEN_PROGRAM_ID } = await import("@solana/spl-token");
-  const { buildTopupTransaction } = await import("../lib/solana/transfer");
+  const { buildTopupTransaction } = await import("@solrouter/sdk/topup");
   const origin = new URL(page.url()).origin;
   const headers = { origin };
   expect((await page.request.post("/api/dev/faucet", { headers })).status()).toBe(200);

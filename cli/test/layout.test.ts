@@ -1,5 +1,7 @@
-// The CLI carries its own copies of what the app builds (it cannot import the app's lib/ once
-// published): these must stay byte-identical to the app's, and its helpers must be exact.
+// What the CLI signs must be what the server expects, byte for byte: the SIWS text (written by
+// @solana/wallet-standard-util on the CLI's side, by lib/auth on the server's) and the top-up
+// transfer (@solrouter/sdk/topup, shared with the Billing page), checked here against
+// @solana/spl-token, the reference encoder. Its helpers must be exact.
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -8,15 +10,15 @@ import nacl from "tweetnacl";
 import { Keypair, PublicKey } from "@solana/web3.js";
 import { createSignInMessageText as serverText } from "@/lib/auth/siws-message";
 import { createSignInMessageText as walletText } from "@solana/wallet-standard-util";
-import { buildTopupTransaction as appTopup } from "@/lib/solana/transfer";
-import { TOKEN_2022_PROGRAM_ID, TOKEN_PROGRAM_ID } from "@/lib/solana/spl";
-import { buildTopupTransaction as cliTopup } from "../src/transfer";
+import { Transaction, TransactionInstruction } from "@solana/web3.js";
+import * as spl from "@solana/spl-token";
+import { buildTopupTransaction, MEMO_PROGRAM_ID } from "@solrouter/sdk/topup";
 import { parseUsd, usd } from "../src/format";
 import { forgetSession, loadSession, saveSession } from "../src/session-store";
 import { base58, loadKeypair } from "../src/keypair";
 import { resolveOrigin } from "../src/http";
 
-describe("the CLI's copies match the app", () => {
+describe("what the CLI signs matches the server and the reference encoders", () => {
   it("signs the SIWS text wallets write (@solana/wallet-standard-util), which the server builds byte for byte", () => {
     const input = {
       domain: "localhost:3000",
@@ -35,9 +37,9 @@ describe("the CLI's copies match the app", () => {
   });
 
   it.each([
-    ["Token", TOKEN_PROGRAM_ID],
-    ["Token-2022", TOKEN_2022_PROGRAM_ID],
-  ])("builds the Billing page's top-up transfer byte for byte (%s)", (_name, programId) => {
+    ["Token", spl.TOKEN_PROGRAM_ID],
+    ["Token-2022", spl.TOKEN_2022_PROGRAM_ID],
+  ])("builds the top-up transfer as @solana/spl-token would, reference last (%s)", (_name, programId) => {
     const payer = Keypair.generate().publicKey;
     const topup = {
       mint: Keypair.generate().publicKey.toBase58(),
@@ -48,9 +50,22 @@ describe("the CLI's copies match the app", () => {
       memo: "solrouter:topup:1234",
     };
     const blockhash = { blockhash: new PublicKey(Keypair.generate().publicKey).toBase58(), lastValidBlockHeight: 9 };
-    const a = appTopup(payer, topup, programId, blockhash).serializeMessage();
-    const b = cliTopup(payer, topup, new PublicKey(programId.toBase58()), blockhash).serializeMessage();
-    expect(Buffer.from(b).toString("hex")).toBe(Buffer.from(a).toString("hex"));
+    const mint = new PublicKey(topup.mint);
+    const transfer = spl.createTransferCheckedInstruction(
+      spl.getAssociatedTokenAddressSync(mint, payer, true, programId),
+      mint,
+      new PublicKey(topup.payToTokenAccount),
+      payer,
+      5_000_000n,
+      6,
+      [],
+      programId,
+    );
+    transfer.keys.push({ pubkey: new PublicKey(topup.reference), isSigner: false, isWritable: false });
+    const memo = new TransactionInstruction({ programId: MEMO_PROGRAM_ID, keys: [], data: Buffer.from(topup.memo) });
+    const expected = new Transaction({ feePayer: payer, ...blockhash }).add(memo, transfer).serializeMessage();
+    const built = buildTopupTransaction(payer, topup, programId, blockhash).serializeMessage();
+    expect(built.toString("hex")).toBe(expected.toString("hex"));
   });
 });
 

@@ -5,7 +5,7 @@ import { call } from "@/lib/test/http";
 import { signedInAccount } from "@/lib/test/session";
 import { testLocalnet } from "@/lib/test/runtime";
 import { closeTopupDb, openTopupDb, topupSteps, type TestTopup } from "@/lib/test/topups";
-import { memoInstruction } from "@/lib/solana/transfer";
+import { memoInstruction } from "@solrouter/sdk/topup";
 import { GET as list } from "@/app/api/topups/route";
 
 // Deposits that must be refused with 422 deposit_invalid (or 404), crediting nothing.

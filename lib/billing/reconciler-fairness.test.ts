@@ -6,7 +6,7 @@ import { call } from "@/lib/test/http";
 import { signedInAccount } from "@/lib/test/session";
 import { testLocalnet } from "@/lib/test/runtime";
 import { closeTopupDb, openTopupDb, topupSteps, type TestTopup } from "@/lib/test/topups";
-import { memoInstruction } from "@/lib/solana/transfer";
+import { memoInstruction } from "@solrouter/sdk/topup";
 import { reconcileOnce, type ReconcilerOptions } from "./reconciler";
 import { createTopup, MAX_OPEN_TOPUPS, TOPUP_TTL_MS } from "./topups";
 import { GET as list, POST as create } from "@/app/api/topups/route";

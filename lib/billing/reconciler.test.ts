@@ -6,7 +6,7 @@ import { call } from "@/lib/test/http";
 import { signedInAccount } from "@/lib/test/session";
 import { testLocalnet } from "@/lib/test/runtime";
 import { closeTopupDb, openTopupDb } from "@/lib/test/topups";
-import { buildTopupTransaction } from "@/lib/solana/transfer";
+import { buildTopupTransaction } from "@solrouter/sdk/topup";
 import { reconcileOnce, startReconciler } from "./reconciler";
 import { createTopup, TOPUP_TTL_MS, type TopupView } from "./topups";
 import { GET as list } from "@/app/api/topups/route";

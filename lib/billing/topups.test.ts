@@ -13,7 +13,7 @@ import { testDbKinds, type TestDb } from "@/lib/test/db";
 import { call } from "@/lib/test/http";
 import { signedInAccount } from "@/lib/test/session";
 import { testLocalnet } from "@/lib/test/runtime";
-import { buildTopupTransaction } from "@/lib/solana/transfer";
+import { buildTopupTransaction } from "@solrouter/sdk/topup";
 import { closeTopupDb, openTopupDb, topupEnv, topupSteps, type TestTopup } from "@/lib/test/topups";
 import { setPriceSource } from "./price-source";
 import { GET as list, POST as create } from "@/app/api/topups/route";

@@ -59,7 +59,7 @@ describe("what dev and production load", () => {
   it("prints nothing at import: no 'bigint: Failed to load bindings' from spl-token's bigint-buffer", () => {
     // A fresh process, as `npm run dev` starts them: the local cluster's faucet and the server's token code.
     const script =
-      'await import("./localnet/faucet.ts"); await import("./lib/solana/transfer.ts"); await import("./lib/solana/mints.ts");';
+      'await import("./localnet/faucet.ts"); await import("@solrouter/sdk/topup"); await import("./lib/solana/mints.ts");';
     const run = spawnSync(
       process.execPath,
       ["--import", "tsx", "--conditions=react-server", "--input-type=module", "-e", script],

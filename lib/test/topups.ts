@@ -7,7 +7,7 @@ import { resetRuntime } from "@/lib/runtime";
 import { closeTestDb, installTestDb, type DbKind, type TestDb } from "@/lib/test/db";
 import { call } from "@/lib/test/http";
 import type { TestLocalnet } from "@/lib/test/localnet";
-import { buildTopupTransaction, memoInstruction, type TopupPayment } from "@/lib/solana/transfer";
+import { buildTopupTransaction, memoInstruction, type TopupPayment } from "@solrouter/sdk/topup";
 import { POST as create } from "@/app/api/topups/route";
 import { POST as confirm } from "@/app/api/topups/[id]/confirm/route";
 import { GET as me } from "@/app/api/me/route";

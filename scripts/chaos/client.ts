@@ -6,7 +6,7 @@ import { Keypair, PublicKey, SystemProgram, type TransactionInstruction } from "
 import { TOKEN_PROGRAM_ID } from "@solana/spl-token";
 import type { SignInInput } from "@/lib/auth/siws-message";
 import { signedVerifyBody } from "@/lib/test/siws-input";
-import { topupInstructions, memoInstruction, type TopupPayment } from "@/lib/solana/transfer";
+import { topupInstructions, memoInstruction, type TopupPayment } from "@solrouter/sdk/topup";
 import type { TestLocalnet as Chain } from "@/lib/test/localnet";
 
 export async function req(

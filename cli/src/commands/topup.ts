@@ -1,5 +1,5 @@
 // `solrouter topup <usd>`: the Billing page's flow from a keypair file. Create an intent, pay it
-// with the same transfer (memo + TransferChecked + reference), then ask the server to confirm
+// with the same transfer (`@solrouter/sdk/topup`, which the page uses too), then ask the server to confirm
 // until it has credited the balance. Crediting is once per intent and signature on the server,
 // so asking again (or the page asking too) is harmless.
 import type { Connection, PublicKey } from "@solana/web3.js";
@@ -62,11 +62,11 @@ export async function topup(ctx: Ctx) {
 
   // Loaded only here: web3.js takes a while to load and no other command needs it.
   const { Connection, Keypair, PublicKey } = await import("@solana/web3.js");
-  const { associatedTokenAccount, buildTopupTransaction } = await import("../transfer.js");
+  const { payerTokenAccount, buildTopupTransaction } = await import("@solrouter/sdk/topup");
   const payer = Keypair.fromSecretKey(kp.secretKey);
   const conn = new Connection(rpcUrl, "confirmed");
   const programId = new PublicKey(t.tokenProgram);
-  const ata = associatedTokenAccount(payer.publicKey, new PublicKey(t.mint), programId);
+  const ata = payerTokenAccount(payer.publicKey, t.mint, programId);
   await checkFunds(conn, payer.publicKey, ata, t, label);
   const blockhash = await rpc(() => conn.getLatestBlockhash("confirmed"), rpcUrl);
   const payment = { ...t, payToTokenAccount: t.payToTokenAccount };

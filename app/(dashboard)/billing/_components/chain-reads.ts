@@ -2,7 +2,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { useConnection } from "@solana/wallet-adapter-react";
 import { PublicKey, type Connection } from "@solana/web3.js";
-import { payerTokenAccount } from "@/lib/solana/transfer";
+import { payerTokenAccount } from "@solrouter/sdk/topup";
 import { WALLET_BALANCES_QUERY, type ChainInfo } from "./billing-api";
 
 const programs = new Map<string, PublicKey>();

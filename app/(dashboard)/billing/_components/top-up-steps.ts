@@ -4,7 +4,7 @@ import { PublicKey as Key } from "@solana/web3.js";
 import type { WalletContextState } from "@solana/wallet-adapter-react";
 import { ApiError } from "@/components/api";
 import { errorMessage } from "@/components/ui/alert";
-import { buildTopupTransaction } from "@/lib/solana/transfer";
+import { buildTopupTransaction } from "@solrouter/sdk/topup";
 import { displayTokenAmount } from "@/lib/solana/token-amount";
 import {
   confirmTopup,
