@@ -93,6 +93,13 @@ test("usage: cards, charts, log, key filter, CSV export, low-balance banner", as
   const spendTotal = (await page.getByTestId("chart-spend-total").textContent())!;
   await expect(page.getByTestId("usage-totals")).toContainText(spendTotal);
   await shot(page, "usage-tables");
+  // Back to the chart: drawn again, and it answers the keyboard as before.
+  await page.getByTestId("chart-requests").getByRole("button", { name: "View as chart" }).click();
+  await page.getByTestId("chart-requests").getByRole("group").focus();
+  await page.keyboard.press("Home");
+  await expect(page.getByTestId("chart-requests-tooltip")).toBeVisible();
+  await page.keyboard.press("End");
+  await expect(page.getByTestId("chart-requests-tooltip")).toContainText(`Total${totalRows}`);
 
   // Filter by one key: only its rows, and the URL carries the filter.
   await page.getByTestId("filter-key").selectOption(beta.id);

@@ -3,7 +3,7 @@ import { useEffect, useRef } from "react";
 import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
 
-// uPlot draws the bars, axes and grid on a canvas; the wrapper (stacked-bar-chart.tsx) owns
+// uPlot draws the bars, axes and grid on a canvas; the wrapper (chart-canvas.tsx) owns
 // everything people read: the tooltip, the keyboard, the table and the legend. uPlot has no
 // stacking of its own, so each series is drawn as the running total up to it, tallest first,
 // and each later (shorter) bar covers the one before: what shows of each is its own segment.

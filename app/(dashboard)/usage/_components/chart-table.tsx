@@ -1,5 +1,5 @@
 import { ColumnHeads, type Head } from "@/components/ui/column-heads";
-import type { ChartSeries } from "./stacked-bar-chart";
+import type { ChartData } from "./stacked-bar-chart";
 
 /** The chart's numbers as a table: one row per day, newest first, with totals. */
 export function ChartTable({
@@ -12,17 +12,7 @@ export function ChartTable({
   format,
   formatCategory,
   testId,
-}: {
-  title: string;
-  categories: string[];
-  series: ChartSeries[];
-  values: bigint[][];
-  totals: bigint[];
-  grand: bigint;
-  format: (v: bigint) => string;
-  formatCategory: (c: string) => string;
-  testId?: string;
-}) {
+}: ChartData) {
   return (
     <div
       className="max-h-72 overflow-auto rounded-md border border-zinc-200 dark:border-zinc-800"

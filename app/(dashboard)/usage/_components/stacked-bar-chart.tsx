@@ -1,22 +1,10 @@
 "use client";
-import { useEffect, useId, useMemo, useRef, useState } from "react";
-import dynamic from "next/dynamic";
+import { useMemo, useState } from "react";
+import { ChartCanvas } from "./chart-canvas";
 import { ChartTable } from "./chart-table";
-import { ChartTooltip } from "./chart-tooltip";
 
-const H = 200;
-
-// uPlot (23 kB gzip) loads while the daily numbers are fetched, not with the page.
-const BarCanvas = dynamic(() => import("./bar-canvas").then((m) => m.BarCanvas), {
-  ssr: false,
-  loading: () => <div style={{ height: H }} />,
-});
-/** Room the canvas leaves right of the plot (bar-canvas.tsx pads by the same amount). */
-const PAD_RIGHT = 12;
-
-// A stacked bar chart: uPlot draws it (bar-canvas.tsx); here are the tooltip on hover and on
-// keyboard focus (one tab stop, arrow keys move between days), the legend, and a table of exactly
-// the same numbers.
+// A stacked bar chart with a legend, and a button that shows a table of exactly the same numbers
+// instead (chart-canvas.tsx draws the chart view, chart-table.tsx the table).
 
 export interface ChartSeries {
   id: string;
@@ -24,91 +12,31 @@ export interface ChartSeries {
   color: string;
 }
 
-interface Props {
+/** What the chart view and the table view both draw from. */
+export interface ChartData {
   title: string;
   categories: string[];
   series: ChartSeries[];
   /** values[category][series], exact integers (micro-USD or counts). */
   values: bigint[][];
+  /** Per category, the sum over series. */
+  totals: bigint[];
+  grand: bigint;
   format: (v: bigint) => string;
-  formatAxis: (v: number) => string;
   formatCategory: (c: string) => string;
   testId?: string;
 }
 
-function niceTicks(max: number): number[] {
-  // Nothing to scale: a bare baseline rather than a made-up top value.
-  if (max <= 0) return [0];
-  const raw = max / 4;
-  const p = 10 ** Math.floor(Math.log10(raw));
-  const n = raw / p;
-  // Values are whole units (micro-USD, requests): a step of 2.5 only where it stays whole.
-  const step = Math.max(1, (n <= 1 ? 1 : n <= 2 ? 2 : n <= 2.5 && p >= 10 ? 2.5 : n <= 5 ? 5 : 10) * p);
-  const ticks: number[] = [];
-  for (let v = 0; v < max + step; v += step) ticks.push(v);
-  return ticks;
-}
+type Props = Omit<ChartData, "totals" | "grand"> & { formatAxis: (v: number) => string };
 
-/** Arrow keys move a day, Home and End jump to the ends; other keys are not the chart's. */
-function keyStep(key: string, cur: number, last: number): number | null {
-  const to: Record<string, number> = { ArrowLeft: cur - 1, ArrowRight: cur + 1, Home: 0, End: last };
-  return key in to ? Math.max(0, Math.min(last, to[key]!)) : null;
-}
-
-// Beside the bar, on the side with room, so the bar stays visible.
-function tooltipSide(cx: number, width: number): React.CSSProperties {
-  return cx > width / 2 ? { right: Math.max(0, width - cx + 10) } : { left: cx + 10 };
-}
-
-export function StackedBarChart({
-  title,
-  categories,
-  series,
-  values,
-  format,
-  formatAxis,
-  formatCategory,
-  testId,
-}: Props) {
+export function StackedBarChart({ formatAxis, ...input }: Props) {
   const [asTable, setAsTable] = useState(false);
-  const [active, setActive] = useState<number | null>(null);
-  const [width, setWidth] = useState(640);
-  const box = useRef<HTMLDivElement>(null);
-  const liveId = useId();
-
-  useEffect(() => {
-    const el = box.current;
-    if (!el) return;
-    const ro = new ResizeObserver(([e]) => e && setWidth(Math.max(240, Math.floor(e.contentRect.width))));
-    ro.observe(el);
-    return () => ro.disconnect();
-  }, [asTable]);
-
-  const totals = useMemo(() => values.map((row) => row.reduce((a, v) => a + v, 0n)), [values]);
-  const grand = totals.reduce((a, v) => a + v, 0n);
-  const max = totals.reduce((a, v) => (v > a ? v : a), 0n);
-  const ticks = useMemo(() => niceTicks(Number(max)), [max]);
-  const colors = useMemo(() => series.map((s) => s.color), [series]);
-  const axisWidth = Math.min(88, 12 + Math.max(...ticks.map((t) => formatAxis(t).length)) * 6.5);
-  const band = (width - axisWidth - PAD_RIGHT) / Math.max(1, categories.length);
-  const labelEvery = Math.max(1, Math.ceil(56 / band));
-
-  const describe = (i: number) =>
-    `${formatCategory(categories[i]!)}: ${format(totals[i]!)} total${series.map((s, j) => (values[i]![j] ? `, ${s.label} ${format(values[i]![j]!)}` : "")).join("")}`;
-
-  const onKey = (e: React.KeyboardEvent) => {
-    const next = keyStep(e.key, active ?? categories.length - 1, categories.length - 1);
-    if (next === null) return;
-    e.preventDefault();
-    setActive(next);
-  };
-
-  // What the table and the canvas both draw from.
-  const shared = { categories, values, formatCategory };
+  const totals = useMemo(() => input.values.map((row) => row.reduce((a, v) => a + v, 0n)), [input.values]);
+  const data: ChartData = { ...input, totals, grand: totals.reduce((a, v) => a + v, 0n) };
   return (
-    <div data-testid={testId}>
+    <div data-testid={data.testId}>
       <div className="mb-2 flex items-center justify-between gap-2">
-        <h2 className="text-sm font-medium">{title}</h2>
+        <h2 className="text-sm font-medium">{data.title}</h2>
         <button
           type="button"
           className="btn-ghost px-2 py-1 text-xs"
@@ -118,75 +46,22 @@ export function StackedBarChart({
           {asTable ? "View as chart" : "View as table"}
         </button>
       </div>
-      {asTable ? (
-        <ChartTable
-          {...shared}
-          title={title}
-          series={series}
-          totals={totals}
-          grand={grand}
-          format={format}
-          testId={testId}
-        />
-      ) : (
-        <div
-          ref={box}
-          className="relative rounded-md focus-visible:ring-2"
-          tabIndex={0}
-          role="group"
-          aria-roledescription="chart"
-          aria-label={`${title}. Use the left and right arrow keys to read each day.`}
-          aria-describedby={liveId}
-          onKeyDown={onKey}
-          onFocus={() => setActive((a) => a ?? categories.length - 1)}
-          onBlur={() => setActive(null)}
-          onMouseLeave={() => setActive(null)}
-        >
-          <BarCanvas
-            {...shared}
-            colors={colors}
-            ticks={ticks}
-            axisWidth={axisWidth}
-            labelEvery={labelEvery}
-            height={H}
-            active={active}
-            formatAxis={formatAxis}
-            onHover={setActive}
-          />
-          {grand === 0n ? (
-            <p className="muted pointer-events-none absolute inset-x-0 top-16 text-center text-sm">
-              No requests in this range
-            </p>
-          ) : null}
-          {active !== null && categories[active] ? (
-            <ChartTooltip
-              category={formatCategory(categories[active])}
-              series={series}
-              values={values[active]!}
-              total={totals[active]!}
-              format={format}
-              style={tooltipSide(axisWidth + band * (active + 0.5), width)}
-              testId={testId ? `${testId}-tooltip` : undefined}
-            />
-          ) : null}
-          <p id={liveId} className="sr-only" aria-live="polite">
-            {active !== null && categories[active] ? describe(active) : ""}
-          </p>
-        </div>
-      )}
-      {series.length ? (
-        <ul
-          className="mt-2 flex flex-wrap gap-x-4 gap-y-1 text-xs text-zinc-600 dark:text-zinc-400"
-          aria-label="Legend"
-        >
-          {series.map((s) => (
-            <li key={s.id} className="flex items-center gap-1.5">
-              <span className="h-2.5 w-2.5 rounded-sm" style={{ background: s.color }} aria-hidden="true" />
-              {s.label}
-            </li>
-          ))}
-        </ul>
-      ) : null}
+      {asTable ? <ChartTable {...data} /> : <ChartCanvas {...data} formatAxis={formatAxis} />}
+      <Legend series={data.series} />
     </div>
+  );
+}
+
+function Legend({ series }: { series: ChartSeries[] }) {
+  if (!series.length) return null;
+  return (
+    <ul className="mt-2 flex flex-wrap gap-x-4 gap-y-1 text-xs text-zinc-600 dark:text-zinc-400" aria-label="Legend">
+      {series.map((s) => (
+        <li key={s.id} className="flex items-center gap-1.5">
+          <span className="h-2.5 w-2.5 rounded-sm" style={{ background: s.color }} aria-hidden="true" />
+          {s.label}
+        </li>
+      ))}
+    </ul>
   );
 }
