@@ -1,5 +1,8 @@
 // Typed errors that domain code throws. Their codes are the contract's; lib/http maps them to
 // HTTP statuses, so domain code never deals with HTTP.
+/** What a client is told about a failure of ours: nothing about its cause. */
+export const INTERNAL_ERROR_MESSAGE = "Something went wrong on our side. Please try again.";
+
 export const ERROR_STATUS = {
   invalid_request: 400,
   unknown_model: 400,

@@ -17,8 +17,9 @@ import next from "next";
 import nextConfig from "../next.config.mjs";
 import { internalErrorResponse, sendWebResponse, toWebRequest } from "../lib/http/node-bridge";
 
-type Post = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
+export type Post = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
 type Header = { key: string; value: string };
+type NextHandler = (req: http.IncomingMessage, res: http.ServerResponse) => Promise<void>;
 
 /** Paths answered directly for POST, and their compiled route module under .next/server. */
 const DIRECT: Record<string, string> = {
@@ -43,28 +44,27 @@ async function directRoutes(serverDir: string): Promise<Map<string, Post>> {
 }
 
 /** next.config.mjs's headers for every path ("/:path*"): the only rule it has, checked here. */
-async function staticHeaders(): Promise<Header[]> {
-  const rules = (await nextConfig.headers?.()) ?? [];
+export async function staticHeaders(config: Pick<typeof nextConfig, "headers"> = nextConfig): Promise<Header[]> {
+  const rules = (await config.headers?.()) ?? [];
   if (rules.length !== 1 || rules[0]?.source !== "/:path*")
     throw new Error("next.config.mjs headers(): scripts/server.ts applies one rule for /:path* to the direct routes");
   return rules[0].headers as Header[];
 }
 
-export async function startServer(opts: { port: number; hostname?: string }): Promise<http.Server> {
-  const dir = process.cwd();
-  const app = next({ dev: false, dir, port: opts.port, hostname: opts.hostname });
-  const handle = app.getRequestHandler();
-  await app.prepare();
-  const direct = await directRoutes(path.join(dir, nextConfig.distDir ?? ".next", "server"));
-  const headers = await staticHeaders();
-
-  // A rejection left unhandled would end the process (Node's default): answer 500 or cut the socket.
+/** Direct routes for their POSTs, Next for everything else; a handler that rejects answers 500
+ * (the contract's internal_error on a direct route) instead of ending the process, which is
+ * Node's default for an unhandled rejection. */
+export function requestListener(
+  direct: Map<string, Post>,
+  handle: NextHandler,
+  headers: Header[],
+): http.RequestListener {
   const failed = (res: http.ServerResponse) => (err: unknown) => {
     console.error("unhandled error serving a request", err);
     if (!res.headersSent) res.writeHead(500).end();
     else res.destroy();
   };
-  const server = http.createServer((req, res) => {
+  return (req, res) => {
     const post = req.method === "POST" ? direct.get((req.url ?? "/").split("?", 1)[0]!) : undefined;
     if (!post) return void handle(req, res).catch(failed(res));
     const request = toWebRequest(req, res);
@@ -75,7 +75,15 @@ export async function startServer(opts: { port: number; hostname?: string }): Pr
       })
       .then((response) => sendWebResponse(response, request, res, headers))
       .catch(failed(res));
-  });
+  };
+}
+
+export async function startServer(opts: { port: number; hostname?: string }): Promise<http.Server> {
+  const dir = process.cwd();
+  const app = next({ dev: false, dir, port: opts.port, hostname: opts.hostname });
+  await app.prepare();
+  const direct = await directRoutes(path.join(dir, nextConfig.distDir ?? ".next", "server"));
+  const server = http.createServer(requestListener(direct, app.getRequestHandler(), await staticHeaders()));
   await new Promise<void>((resolve) => server.listen(opts.port, opts.hostname, resolve));
   return server;
 }

@@ -1,7 +1,7 @@
 import "server-only";
 import { env } from "@/lib/env";
 import { logger } from "@/lib/log";
-import { AppError, ERROR_STATUS, isAppError } from "@/lib/errors";
+import { AppError, ERROR_STATUS, INTERNAL_ERROR_MESSAGE, isAppError } from "@/lib/errors";
 import { costMicro } from "@/lib/models";
 import {
   resolveModel,
@@ -60,9 +60,7 @@ export function chatQuote(body: unknown) {
 
 /** Errors of /v1 carry OpenAI's `error.type` as well as the contract's code. */
 export function withErrorType(err: unknown): unknown {
-  const e = isAppError(err)
-    ? err
-    : new AppError("internal_error", "Something went wrong on our side. Please try again.");
+  const e = isAppError(err) ? err : new AppError("internal_error", INTERNAL_ERROR_MESSAGE);
   if (e !== err) logger().error({ err }, "unhandled error");
   return new AppError(e.code, e.message, {
     ...e.extra,

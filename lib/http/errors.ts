@@ -1,6 +1,6 @@
 import "server-only";
 import { ZodError } from "zod";
-import { ERROR_STATUS, isAppError, type ErrorCode } from "@/lib/errors";
+import { ERROR_STATUS, INTERNAL_ERROR_MESSAGE, isAppError, type ErrorCode } from "@/lib/errors";
 import type { Logger } from "pino";
 import { isDbUnavailable } from "@/lib/db/errors";
 
@@ -31,7 +31,7 @@ export function errorToResponse(err: unknown, log: Logger): Response {
     });
   }
   log.error({ err }, "unhandled error");
-  return jsonError("internal_error", "Something went wrong on our side. Please try again.");
+  return jsonError("internal_error", INTERNAL_ERROR_MESSAGE);
 }
 
 export function describeZod(err: ZodError): string {

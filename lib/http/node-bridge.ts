@@ -1,6 +1,8 @@
 import type http from "node:http";
 import { Readable } from "node:stream";
 import type { ReadableStream as NodeWebStream } from "node:stream/web";
+// Relative, not "@/": the production server script loads this file outside Next's bundler.
+import { ERROR_STATUS, INTERNAL_ERROR_MESSAGE } from "../errors";
 
 // Node's http request and response ↔ the web Request and Response of a route handler, the way
 // Next's own server bridges them: the body is handed over as a stream (never buffered here, so
@@ -49,10 +51,9 @@ export function sendWebResponse(
   req.signal.addEventListener("abort", () => body.destroy(), { once: true });
 }
 
-/** The answer to a handler that threw instead of answering (the route wrappers answer every error). */
+/** The answer to a handler that threw instead of answering (the route wrappers answer every
+ * error): the same contract error errorToResponse gives an unknown error. */
 export function internalErrorResponse(): Response {
-  return new Response('{"error":{"code":"internal","message":"Internal error."}}', {
-    status: 500,
-    headers: { "content-type": "application/json" },
-  });
+  const code = "internal_error";
+  return Response.json({ error: { code, message: INTERNAL_ERROR_MESSAGE } }, { status: ERROR_STATUS[code] });
 }
