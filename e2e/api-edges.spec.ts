@@ -68,3 +68,26 @@ test("a funded key streams a chat completion through the production server", asy
   expect(bad.status()).toBe(400);
   expect((await bad.json()).error.code).toBe("invalid_request");
 });
+
+// What a link preview and a browser tab fetch: absolute URLs on this deployment (metadataBase
+// from APP_URL), each answering with the right type.
+test("the share card, icons and robots.txt resolve on this deployment", async ({ request, baseURL }) => {
+  const html = await (await request.get("/")).text();
+  const attr = (tag: RegExp, name: string) => html.match(tag)?.[0].match(new RegExp(`${name}="([^"]+)"`))?.[1];
+  const card = attr(/<meta property="og:image" [^>]*>/, "content");
+  expect(card).toMatch(new RegExp(`^${baseURL}/opengraph-image`));
+  const touchIcon = attr(/<link rel="apple-touch-icon" [^>]*>/, "href");
+  const icon = attr(/<link rel="icon" [^>]*type="image\/svg\+xml"[^>]*>/, "href");
+  for (const [path, type] of [
+    [new URL(card!).pathname + new URL(card!).search, "image/png"],
+    [touchIcon, "image/png"],
+    [icon, "image/svg+xml"],
+    ["/favicon.ico", "image/"],
+    ["/robots.txt", "text/plain"],
+  ] as const) {
+    expect(path, type).toBeTruthy();
+    const res = await request.get(path!);
+    expect(res.status(), path).toBe(200);
+    expect(res.headers()["content-type"], path).toContain(type);
+  }
+});
