@@ -192,18 +192,12 @@ test("create a management key with a weekly cap and an allowlist, then change it
 test("docs explain the three ways to authenticate, errors and prices", async ({ page }) => {
   await page.goto("/docs");
   await expect(page.getByRole("heading", { name: "The Solrouter API" })).toBeVisible();
-  for (const id of [
-    "quick-start",
-    "api-keys",
-    "x402",
-    "internal-jwt",
-    "key-safety",
-    "errors",
-    "rate-limits",
-    "models",
-  ]) {
-    await expect(page.locator(`#${id}`)).toBeVisible();
-  }
+  // Every entry of "On this page" leads to its section: no dead links.
+  const toc = page.getByRole("navigation", { name: "On this page", exact: true });
+  const targets = await toc.locator("a").evaluateAll((links) => links.map((a) => a.getAttribute("href") ?? ""));
+  const sections = ["quick-start", "api-keys", "x402", "internal-jwt", "key-safety", "errors", "rate-limits", "models"];
+  expect(targets).toEqual(expect.arrayContaining(sections.map((id) => `#${id}`)));
+  for (const href of targets) await expect(page.locator(href), href).toBeVisible();
   const errors = page.getByTestId("errors-table");
   for (const [status, code] of [
     ["401", "revoked_api_key"],
