@@ -10,7 +10,7 @@ import * as challengeRoute from "@/app/api/auth/challenge/route";
 import * as verifyRoute from "@/app/api/auth/verify/route";
 import * as meRoute from "@/app/api/me/route";
 import { setDb } from "@/lib/db";
-import { overrideEnv } from "@/lib/env";
+import { overrideEnv, rawEnv } from "@/lib/env";
 import { openTestDb, type TestDb } from "@/lib/test/db";
 import { serveRoutes } from "@/lib/test/serve";
 import { httpSignInExample } from "./sign-in-example";
@@ -46,7 +46,7 @@ describe("Sign in over HTTP, as the docs show it", () => {
     fs.writeFileSync(path.join(dir, "sign-in.mjs"), httpSignInExample(server.url));
     const { stdout } = await promisify(execFile)(process.execPath, ["sign-in.mjs", keyFile], {
       cwd: dir,
-      env: { NODE_ENV: "production" as const, PATH: process.env.PATH },
+      env: { NODE_ENV: "production" as const, PATH: rawEnv("PATH") },
     });
     expect(stdout).toContain(`wallet: '${kp.publicKey.toBase58()}'`);
     expect(stdout).toMatch(/balanceMicro: 0/);
