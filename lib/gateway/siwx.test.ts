@@ -20,6 +20,7 @@ import { testLocalX402 } from "@/lib/test/x402";
 import { signedInAccount } from "@/lib/test/session";
 import { checkLedger } from "@/lib/billing/ledger-check";
 import { MODELS } from "@/lib/models";
+import { catalogueCost, standInUsage } from "@/lib/test/catalogue";
 import { POST as agent } from "@/app/agent/route";
 import { POST as chat } from "@/app/v1/chat/completions/route";
 
@@ -62,19 +63,9 @@ async function proofFor(w: Wallet, info: CompleteSIWxInfo, url = `${BASE}/agent`
 
 /** What the stand-in model reports for the /agent body, priced from the catalogue and rounded up. */
 async function expectedCost(upstreamUrl: string): Promise<bigint> {
-  const res = await fetch(`${upstreamUrl}/v1/chat/completions`, {
-    method: "POST",
-    body: JSON.stringify({
-      model: model.upstreamModel,
-      messages: [{ role: "user", content: agentBody.prompt }],
-      max_tokens: agentBody.maxTokens,
-    }),
-  });
-  const { usage } = (await res.json()) as { usage: { prompt_tokens: number; completion_tokens: number } };
-  const scaled =
-    BigInt(usage.prompt_tokens) * BigInt(model.inputPriceMicroPerMTok) +
-    BigInt(usage.completion_tokens) * BigInt(model.outputPriceMicroPerMTok);
-  return (scaled + 999_999n) / 1_000_000n;
+  const messages = [{ role: "user", content: agentBody.prompt }];
+  const usage = await standInUsage(upstreamUrl, { model: model.id, messages, max_tokens: agentBody.maxTokens });
+  return catalogueCost(model, usage.prompt_tokens, usage.completion_tokens);
 }
 
 const { env: clusterAppEnv } = testLocalX402("siwx-test-");

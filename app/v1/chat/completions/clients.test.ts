@@ -18,6 +18,7 @@ import { resetKeyCache } from "@/lib/keys/resolve";
 import { resetGateway } from "@/lib/gateway/runtime";
 import { GET as listModels } from "@/app/v1/models/route";
 import { startMockModel, type MockModel } from "@/lib/test/mock-model";
+import { catalogueCost, standInUsage } from "@/lib/test/catalogue";
 import { spawnLocalnet, type SpawnedLocalnet } from "@/localnet/spawn";
 import { createTestPayer, tokenBalance, type TestPayer } from "@/lib/test/x402-payer";
 
@@ -41,24 +42,6 @@ const messages = [
   { role: "system" as const, content: "You are terse." },
   { role: "user" as const, content: "Tell me about the x402 protocol and Solana, please" },
 ];
-
-/** Catalogue price × tokens, rounded up to the micro-dollar. */
-function expectedCost(model: PricedModel, promptTokens: number, completionTokens: number): bigint {
-  const scaled =
-    BigInt(promptTokens) * BigInt(model.pricing.inputPriceMicroPerMTok) +
-    BigInt(completionTokens) * BigInt(model.pricing.outputPriceMicroPerMTok);
-  return (scaled + 999_999n) / 1_000_000n;
-}
-
-/** The token counts the stand-in reports for these messages, asked directly (it ignores the model name). */
-async function standInUsage(upstream: MockModel) {
-  const res = await fetch(`${upstream.url}/v1/chat/completions`, {
-    method: "POST",
-    body: JSON.stringify({ model: "stand-in", messages, max_tokens: MAX_TOKENS }),
-  });
-  const { usage } = (await res.json()) as { usage: { prompt_tokens: number; completion_tokens: number } };
-  return usage;
-}
 
 describe.skipIf(!routeExists)(
   `real clients against POST /v1/chat/completions${routeExists ? "" : " — SKIPPED: app/v1/chat/completions/route.ts is not in this tree yet"}`,
@@ -113,8 +96,8 @@ describe.skipIf(!routeExists)(
         const listed = await new OpenAI({ baseURL: `${server.url}/v1`, apiKey: "unused" }).models.list();
         model = listed.data[0] as unknown as PricedModel;
         expect(model.pricing.inputPriceMicroPerMTok).toBeGreaterThan(0);
-        const usage = await standInUsage(upstream);
-        expected = { ...usage, cost: expectedCost(model, usage.prompt_tokens, usage.completion_tokens) };
+        const usage = await standInUsage(upstream.url, { model: model.id, messages, max_tokens: MAX_TOKENS });
+        expected = { ...usage, cost: catalogueCost(model.pricing, usage.prompt_tokens, usage.completion_tokens) };
       }, 120_000);
       afterAll(async () => {
         await server?.close();
