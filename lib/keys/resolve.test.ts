@@ -2,26 +2,14 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { AppError } from "@/lib/errors";
 import { openDb, type DbHandle } from "@/lib/db/client";
 import { testDbKinds, type TestDb } from "@/lib/test/db";
-import { call } from "@/lib/test/http";
-import { closeKeysDb, openKeysDb } from "@/lib/test/keys";
+import { closeKeysDb, expectCode, keysApi, openKeysDb } from "@/lib/test/keys";
 import { signedInAccount } from "@/lib/test/session";
 import { invalidateKey, KeyResolver, resolveApiKey } from "@/lib/keys/resolve";
-import { POST as createRoute } from "@/app/api/keys/route";
-import { DELETE as revokeRoute, PATCH as patchRoute } from "@/app/api/keys/[id]/route";
-import { POST as rollRoute } from "@/app/api/keys/[id]/roll/route";
 
 // The key cache across server instances (LISTEN/NOTIFY) and across copies of the module
 // inside one process (Next evaluates a module once per route bundle).
 
-type Account = Awaited<ReturnType<typeof signedInAccount>>;
-
-const create = (a: Account, body: unknown) => call(createRoute, { path: "/api/keys", cookie: a.cookie, body });
-const revoke = (a: Account, id: string) =>
-  call(revokeRoute, { method: "DELETE", path: `/api/keys/${id}`, cookie: a.cookie, params: { id } });
-
-async function expectCode(p: Promise<unknown>, code: string) {
-  await expect(p).rejects.toMatchObject({ code });
-}
+const { create, revoke, roll, patch } = keysApi;
 
 /** Polls until `fn` stops throwing, or fails after `ms`. */
 async function within<T>(ms: number, fn: () => Promise<T>): Promise<T> {
@@ -114,25 +102,10 @@ describe.each(testDbKinds())("key cache invalidation (%s)", (kind) => {
       const a = await signedInAccount();
       const { json: old } = await create(a, { name: "rolled", spendCapMicro: 1_000 });
       await expect(b.resolve(old.secret)).resolves.toMatchObject({ capKeyId: old.key.id, spendCapMicro: 1_000n });
-      const { json: rolled } = await call(rollRoute, {
-        path: `/api/keys/${old.key.id}/roll`,
-        cookie: a.cookie,
-        params: { id: old.key.id },
-        body: { graceSeconds: 3600 },
-      });
+      const { json: rolled } = await roll(a, old.key.id, { graceSeconds: 3600 });
       await within(1000, () => expect(b.resolve(old.secret)).resolves.toMatchObject({ capKeyId: rolled.key.id }));
       const id = rolled.key.id as string;
-      expect(
-        (
-          await call(patchRoute, {
-            method: "PATCH",
-            path: `/api/keys/${id}`,
-            cookie: a.cookie,
-            params: { id },
-            body: { spendCapMicro: 2_000 },
-          })
-        ).status,
-      ).toBe(200);
+      expect((await patch(a, id, { spendCapMicro: 2_000 })).status).toBe(200);
       await within(1000, () =>
         expect(b.resolve(old.secret)).resolves.toMatchObject({ capKeyId: id, spendCapMicro: 2_000n }),
       );

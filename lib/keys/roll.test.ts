@@ -1,26 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { testDbKinds, type TestDb } from "@/lib/test/db";
-import { call } from "@/lib/test/http";
-import { closeKeysDb, openKeysDb } from "@/lib/test/keys";
+import { closeKeysDb, expectCode, keysApi, openKeysDb } from "@/lib/test/keys";
 import { signedInAccount } from "@/lib/test/session";
-import { generateApiKey } from "@/lib/keys/format";
+import { generateApiKey, keyStart, parseApiKey } from "@/lib/keys/format";
 import { resolveApiKey } from "@/lib/keys/resolve";
-import { GET as listRoute, POST as createRoute } from "@/app/api/keys/route";
-import { PATCH as patchRoute } from "@/app/api/keys/[id]/route";
-import { POST as rollRoute } from "@/app/api/keys/[id]/roll/route";
 
-// Rolling moves a key's cap and month spend to its replacement, keeps the active-key limit,
-// and key names refuse characters that hide or reorder text (issue 10, point 7).
+// Rolling replaces a key's secret at once or after a grace period, moves its cap and month spend
+// to the replacement, keeps the active-key limit; key names refuse characters that hide or
+// reorder text (issue 10, point 7).
 
 type Account = Awaited<ReturnType<typeof signedInAccount>>;
 
-const create = (a: Account, body: unknown) => call(createRoute, { path: "/api/keys", cookie: a.cookie, body });
-const list = async (a: Account) =>
-  (await call(listRoute, { path: "/api/keys", cookie: a.cookie })).json.keys as Record<string, unknown>[];
-const patch = (a: Account, id: string, body: unknown) =>
-  call(patchRoute, { method: "PATCH", path: `/api/keys/${id}`, cookie: a.cookie, params: { id }, body });
-const roll = (a: Account, id: string, graceSeconds: number) =>
-  call(rollRoute, { path: `/api/keys/${id}/roll`, cookie: a.cookie, params: { id }, body: { graceSeconds } });
+const { create, patch } = keysApi;
+const list = async (a: Account) => (await keysApi.list(a)).json.keys as Record<string, unknown>[];
+const roll = (a: Account, id: string, graceSeconds: number) => keysApi.roll(a, id, { graceSeconds });
 
 /** Every code point issue 10 lists, and the others of the same kinds. */
 const REFUSED_IN_NAMES = [
@@ -64,6 +57,65 @@ describe.each(testDbKinds())("rolling keys (%s)", (kind) => {
         [id],
       )
     )[0]!;
+
+  it("rolls with no grace: the old key is expired at once, the new one works with the same settings", async () => {
+    const a = await signedInAccount();
+    const expiresAt = new Date(Date.now() + 30 * 86400_000).toISOString();
+    const { json: old } = await create(a, { name: "prod", expiresAt, spendCapMicro: 2_000_000 });
+    await resolveApiKey(old.secret);
+
+    const res = await keysApi.roll(a, old.key.id, { graceSeconds: 0 });
+    expect(res.status).toBe(201);
+    const { key, secret, replaced } = res.json;
+    expect(parseApiKey(secret).ok).toBe(true);
+    expect(secret).not.toBe(old.secret);
+    expect(key).toMatchObject({
+      name: "prod",
+      expiresAt,
+      spendCapMicro: 2_000_000,
+      status: "active",
+      start: keyStart(secret),
+    });
+    expect(replaced).toMatchObject({ id: old.key.id, replacedBy: key.id, status: "expired" });
+
+    await expectCode(resolveApiKey(old.secret), "expired_api_key");
+    await expect(resolveApiKey(secret)).resolves.toMatchObject({ keyId: key.id, spendCapMicro: 2_000_000n });
+
+    const twice = await keysApi.roll(a, old.key.id, { graceSeconds: 3600 });
+    expect(twice.status).toBe(400);
+    expect(twice.json.error.code).toBe("invalid_request");
+    expect(JSON.stringify((await keysApi.list(a)).json)).not.toContain(secret.slice(13, 45));
+  });
+
+  it("rolls with a grace period: the old key keeps working until it ends, never past its own expiry", async () => {
+    const a = await signedInAccount();
+    const { json: old } = await create(a, { name: "staging" });
+    await resolveApiKey(old.secret);
+    const before = Date.now();
+    const res = await keysApi.roll(a, old.key.id, { graceSeconds: 3600 });
+    expect(res.status).toBe(201);
+    const graceEnd = Date.parse(res.json.replaced.expiresAt);
+    expect(graceEnd).toBeGreaterThanOrEqual(before + 3600_000 - 1000);
+    expect(graceEnd).toBeLessThanOrEqual(Date.now() + 3600_000 + 1000);
+    expect(res.json.replaced.status).toBe("active");
+    await expect(resolveApiKey(old.secret)).resolves.toMatchObject({ keyId: old.key.id });
+    await expectCode(resolveApiKey(old.secret, graceEnd + 1), "expired_api_key");
+    await expect(resolveApiKey(res.json.secret)).resolves.toMatchObject({ keyId: res.json.key.id });
+
+    const soon = new Date(Date.now() + 600_000).toISOString();
+    const { json: short } = await create(a, { name: "short" });
+    await db.query("UPDATE api_keys SET expires_at = $2 WHERE id = $1", [short.key.id, soon]);
+    const long = await keysApi.roll(a, short.key.id, { graceSeconds: 86400 });
+    expect(long.status).toBe(201);
+    expect(long.json.replaced.expiresAt).toBe(soon);
+
+    for (const body of [{ graceSeconds: 5 }, { graceSeconds: "3600" }, {}]) {
+      const bad = await keysApi.roll(a, res.json.key.id, body);
+      expect(bad.status, JSON.stringify(body)).toBe(400);
+      expect(bad.json.error.code).toBe("invalid_request");
+    }
+    expect((await keysApi.roll(a, "nope", { graceSeconds: 0 })).status).toBe(404);
+  });
 
   it("moves the month's spend and the cap to the new key; the old one shows and counts against them", async () => {
     const a = await signedInAccount();
