@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { testDbKinds } from "@/lib/test/db";
-import { credit as fund, testRuntime } from "@/lib/test/runtime";
+import { credit as fund, insertKey as makeKey, testRuntime } from "@/lib/test/runtime";
 import { call } from "@/lib/test/http";
 import { signedInAccount } from "@/lib/test/session";
 import { checkLedger } from "@/lib/billing/ledger-check";
-import { resetKeyCache } from "@/lib/keys/resolve";
+import { invalidateKey, resetKeyCache } from "@/lib/keys/resolve";
 import { createKey, updateKey } from "@/lib/keys/store";
 import { gateway } from "@/lib/gateway/runtime";
 import { maxCost } from "@/lib/gateway/agent";
@@ -14,7 +14,8 @@ import { POST as chat } from "@/app/v1/chat/completions/route";
 import { periodStarts } from "@/lib/keys/cap-holds";
 
 // Key limits in the gateway: the model allowlist, management keys that may not call models, and
-// spend caps per UTC day / week / month (the clock is moved with fake Date only).
+// spend caps per UTC day / week / month (the clock is moved with fake Date only), held under
+// concurrency and counting what was spent before the cap was set.
 
 const BODY = { prompt: "period test", model: "gpt-oss:20b", maxTokens: 50 };
 const PER_CALL_MAX = maxCost(findModel("gpt-oss:20b")!, BODY.prompt, BODY.maxTokens);
@@ -196,5 +197,53 @@ describe.each(testDbKinds())("key limits in the gateway (%s)", (kind) => {
     await gateway().caps.releaseIdle(0);
     await gateway().balances.releaseIdle(0);
     expect(await checkLedger(db)).toEqual([]);
+  });
+
+  it("holds a key's monthly spend cap under 100 concurrent calls", async () => {
+    const { accountId } = await signedInAccount();
+    const body = { prompt: "cap me", model: "gpt-oss:20b", maxTokens: 50 };
+    const perCallMax = maxCost(findModel("gpt-oss:20b")!, body.prompt, body.maxTokens);
+    const cap = perCallMax * 30n;
+    const key = await makeKey(accountId, { spendCapMicro: cap });
+    await fund(accountId, 10_000_000n);
+    const results = await Promise.all(Array.from({ length: 100 }, () => ask(key.secret, body)));
+    expect(results.filter((r) => r.status >= 500)).toEqual([]);
+    const ok = results.filter((r) => r.status === 200);
+    const capped = results.filter((r) => r.status === 402);
+    expect(capped.length).toBeGreaterThan(0);
+    expect(capped.every((r) => r.json.error.code === "key_spend_limit")).toBe(true);
+    expect(ok.length).toBeGreaterThanOrEqual(30);
+    const spent = ok.reduce((s, r) => s + BigInt(r.json.costMicro), 0n);
+    expect(spent).toBeLessThanOrEqual(cap);
+    const [k] = await db.query<{ period_spend_micro: string }>(
+      "SELECT period_spend_micro FROM api_keys WHERE id = $1",
+      [key.id],
+    );
+    expect(BigInt(k!.period_spend_micro)).toBe(spent);
+    await gateway().caps.releaseIdle(0);
+    await gateway().balances.releaseIdle(0);
+    expect(await checkLedger(db)).toEqual([]);
+  });
+
+  it("counts what a key spent this month before its cap was set", async () => {
+    const { accountId } = await signedInAccount();
+    const key = await makeKey(accountId);
+    await fund(accountId, 1_000_000n);
+    const first = await ask(key.secret);
+    expect(first.status).toBe(200);
+    const [k] = await db.query<{ period_spend_micro: string }>(
+      "SELECT period_spend_micro FROM api_keys WHERE id = $1",
+      [key.id],
+    );
+    expect(BigInt(k!.period_spend_micro)).toBe(BigInt(first.json.costMicro));
+    // A cap just above what was spent leaves no room for another call of the same size.
+    await db.query("UPDATE api_keys SET spend_cap_micro = $2 WHERE id = $1", [
+      key.id,
+      String(first.json.costMicro + 1),
+    ]);
+    await invalidateKey(key.id);
+    const refused = await ask(key.secret);
+    expect(refused.status).toBe(402);
+    expect(refused.json.error.code).toBe("key_spend_limit");
   });
 });
