@@ -103,10 +103,12 @@ describe.each(testDbKinds())("management keys (%s)", (kind) => {
     expect(rolled.json.key).toMatchObject({ models: ["gpt-oss:20b"], spendCap: { micro: 400_000, period: "week" } });
     const revoked = await bearer(revokeRoute, a.secret, { method: "DELETE", params: { id: rolled.json.key.id } });
     expect(revoked.status).toBe(200);
-    // The activity log says which key did it.
-    const events = (await call(activity, { cookie: a.cookie })).json;
-    const created = JSON.stringify(events);
-    expect(created).toContain(`"byKeyId":"${a.manager.id}"`);
+    // The activity log says which key did each of them.
+    const { events } = (await call(activity, { cookie: a.cookie })).json as {
+      events: { kind: string; details: { byKeyId?: string } }[];
+    };
+    for (const kind of ["key_created", "key_edited", "key_rolled", "key_revoked"])
+      expect(events.find((e) => e.kind === kind)?.details.byKeyId, kind).toBe(a.manager.id);
   });
 
   it("refuses escalation: a larger or longer cap, no cap, a management child, models outside its own", async () => {

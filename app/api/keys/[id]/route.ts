@@ -8,7 +8,7 @@ const NO_STORE = { "cache-control": "no-store" };
 const AUTH = { auth: "session-or-management-key" } as const;
 
 export const DELETE = sessionRoute(async (req, { session, param, actor }) => {
-  const key = await revokeKey(session.accountId, param("id"), new Date(), requestOrigin(req, actor), actor);
+  const key = await revokeKey(session.accountId, param("id"), new Date(), requestOrigin(req, actor));
   return respond(KeyResponse, { key }, { headers: NO_STORE });
 }, AUTH);
 
