@@ -11,14 +11,10 @@ import {
   generateKeyPairSigner,
 } from "@solana/kit";
 import {
-  createMint,
   createTransferCheckedInstruction,
   getAccount,
   getAssociatedTokenAddressSync,
   getMint,
-  getOrCreateAssociatedTokenAccount,
-  mintTo,
-  TOKEN_2022_PROGRAM_ID,
   TOKEN_PROGRAM_ID,
 } from "@solana/spl-token";
 import {
@@ -35,8 +31,6 @@ import {
   VersionedTransaction,
 } from "@solana/web3.js";
 import bs58 from "bs58";
-import { Journal } from "./persistence";
-import { SlotClock, SLOT_MS } from "./slot-clock";
 import { spawnLocalnet, type SpawnedLocalnet } from "./spawn";
 
 const MEMO_PROGRAM = new PublicKey("MemoSq4gqABAXKb96qnH8TysNcWxMyWCqXgDLGmfcHr");
@@ -227,59 +221,6 @@ describe("localnet", () => {
     await expect(conn.getTransaction(signature)).rejects.toThrow(/maxSupportedTransactionVersion/);
   });
 
-  it("handles Token-2022 mints", async () => {
-    const mint = await createMint(
-      conn,
-      payer,
-      payer.publicKey,
-      null,
-      2,
-      Keypair.generate(),
-      undefined,
-      TOKEN_2022_PROGRAM_ID,
-    );
-    const from = await getOrCreateAssociatedTokenAccount(
-      conn,
-      payer,
-      mint,
-      payer.publicKey,
-      false,
-      undefined,
-      undefined,
-      TOKEN_2022_PROGRAM_ID,
-    );
-    const to = await getOrCreateAssociatedTokenAccount(
-      conn,
-      payer,
-      mint,
-      treasury,
-      false,
-      undefined,
-      undefined,
-      TOKEN_2022_PROGRAM_ID,
-    );
-    await mintTo(conn, payer, mint, from.address, payer, 1000, [], undefined, TOKEN_2022_PROGRAM_ID);
-    const ix = createTransferCheckedInstruction(
-      from.address,
-      mint,
-      to.address,
-      payer.publicKey,
-      250,
-      2,
-      [],
-      TOKEN_2022_PROGRAM_ID,
-    );
-    const sig = await sendAndConfirmTransaction(conn, new Transaction().add(ix), [payer]);
-    const tx = await conn.getTransaction(sig, { maxSupportedTransactionVersion: 0 });
-    const post = tx!.meta!.postTokenBalances!.find((b) => b.owner === treasury.toBase58())!;
-    expect(post).toMatchObject({
-      programId: TOKEN_2022_PROGRAM_ID.toBase58(),
-      uiTokenAmount: { amount: "250", uiAmountString: "2.5" },
-    });
-    const owned = await conn.getParsedTokenAccountsByOwner(treasury, { programId: TOKEN_2022_PROGRAM_ID });
-    expect(owned.value.map((a) => a.account.data.parsed.info.tokenAmount.amount)).toEqual(["250"]);
-  });
-
   it("works with @solana/kit", async () => {
     const kitRpc = createSolanaRpc(ln.info.rpcUrl);
     const { value } = await kitRpc.getLatestBlockhash().send();
@@ -321,36 +262,5 @@ describe("localnet", () => {
     await sendAndConfirmTransaction(conn, new Transaction().add(again), [payer]);
     await sendAndConfirmTransaction(conn, new Transaction().add(again), [payer]);
     expect((await getAccount(conn, treasuryAta)).amount).toBe(before.usdc + 2n);
-  });
-});
-
-describe("SlotClock", () => {
-  it("keeps a blockhash valid until its lastValidBlockHeight, then expires it", () => {
-    let now = 1_700_000_000_000;
-    const clock = new SlotClock(now, new Uint8Array(32), () => now);
-    const { blockhash, lastValidBlockHeight } = clock.latestBlockhash();
-    now += 30 * SLOT_MS;
-    expect(clock.latestBlockhash().blockhash).not.toBe(blockhash);
-    expect(clock.isBlockhashValid(blockhash)).toBe(true);
-    now += (lastValidBlockHeight - clock.slot()) * SLOT_MS;
-    expect(clock.isBlockhashValid(blockhash)).toBe(true);
-    now += SLOT_MS;
-    expect(clock.isBlockhashValid(blockhash)).toBe(false);
-    expect(clock.blockTime(clock.slot())).toBe(Math.floor(now / 1000));
-  });
-});
-
-describe("Journal", () => {
-  it("drops a torn final line left by a crash mid-append", () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "localnet-journal-"));
-    const file = path.join(dir, "journal.ndjson");
-    const journal = new Journal(file);
-    journal.append({ n: 1 });
-    journal.append({ n: 2 });
-    journal.close();
-    fs.appendFileSync(file, '{"n":3,"wi');
-    expect(Journal.read(file)).toEqual([{ n: 1 }, { n: 2 }]);
-    expect(fs.readFileSync(file, "utf8")).toBe('{"n":1}\n{"n":2}\n');
-    fs.rmSync(dir, { recursive: true, force: true });
   });
 });

@@ -16,7 +16,7 @@ import { signedInAccount } from "@/lib/test/session";
 type EnvValues = Record<string, string | undefined>;
 
 export interface TestRuntimeOptions {
-  /** Laid over process.env before the database opens; a function sees the stand-in model. */
+  /** Laid over the environment (overrideEnv) before the database opens; a function sees the stand-in model. */
   env?: EnvValues | ((model: MockModel | undefined) => EnvValues | Promise<EnvValues>);
   /** Start the stand-in model server and point UPSTREAM_URL at it. */
   model?: boolean;
