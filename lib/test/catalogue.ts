@@ -1,4 +1,4 @@
-import { MODELS } from "@/lib/models";
+import { findModel } from "@/lib/models";
 
 // What a call should cost, computed in tests from the catalogue's prices (micro-USD per million
 // tokens) and the stand-in model's token counts, rounded UP to the micro-dollar. Written apart
@@ -19,7 +19,7 @@ export function catalogueCost(model: string | TokenPrices, promptTokens: number,
 }
 
 export function catalogueModel(id: string) {
-  const m = MODELS.find((x) => x.id === id);
+  const m = findModel(id);
   if (!m) throw new Error(`no model ${id} in the catalogue`);
   return m;
 }

@@ -1,76 +1,59 @@
 import { afterAll, beforeAll } from "vitest";
-import { overrideEnv } from "@/lib/env";
-import { setDb } from "@/lib/db";
-import { installTestDb, type DbKind, type TestDb } from "@/lib/test/db";
+import type { DbKind, TestDb } from "@/lib/test/db";
 import { jwtSigner } from "@/lib/test/internal-jwt";
-import { startMockModel, type MockModel } from "@/lib/test/mock-model";
+import type { MockModel } from "@/lib/test/mock-model";
+import { testRuntime } from "@/lib/test/runtime";
 import { serveRoutes } from "@/lib/test/serve";
-import { postLedgerEntry } from "@/lib/billing/ledger";
-import { generateApiKey } from "@/lib/keys/format";
-import { resetKeyCache } from "@/lib/keys/resolve";
-import { resetGateway } from "@/lib/gateway/runtime";
 import { SseParser } from "@/lib/gateway/sse-parser";
 import { POST as chat } from "@/app/v1/chat/completions/route";
 
-// One POST /v1/chat/completions suite on one database: the stand-in model, a served route (for
-// streams read over a socket), an internal-JWT signer, and the helpers its tests share.
+// One POST /v1/chat/completions suite on one database: the test runtime with the stand-in model,
+// the route served over a socket (streams are read as a client reads them), an internal-JWT
+// signer, and the helpers its tests share. Keys and credit: insertKey and credit
+// (lib/test/runtime.ts).
 
 export interface ChatSuite {
-  db: TestDb;
-  upstream: MockModel;
+  readonly db: TestDb;
+  readonly upstream: MockModel;
   server: Awaited<ReturnType<typeof serveRoutes>>;
   privateKey: CryptoKey;
   balance(accountId: string): Promise<bigint>;
 }
 
-/** Registers the suite's beforeAll/afterAll; the fields are set once beforeAll has run. */
+/** Registers the suite's hooks; `server` and `privateKey` are set once beforeAll has run. */
 export function chatSuite(kind: DbKind): ChatSuite {
+  let signer: Awaited<ReturnType<typeof jwtSigner>>;
+  const runtime = testRuntime(kind, {
+    model: true,
+    env: async () => {
+      signer = await jwtSigner();
+      return {
+        APP_URL: "http://localhost:3000",
+        INTERNAL_JWT_PUBLIC_KEYS: signer.jwks,
+        KEY_RATE_LIMIT_PER_MINUTE: "1000000",
+        KEY_RATE_LIMIT_BURST: "100000",
+        STREAM_KEEPALIVE_MS: "300",
+      };
+    },
+  });
   const s = {
+    db: runtime.db,
+    upstream: runtime.model,
     async balance(accountId: string) {
-      const [a] = await s.db.query<{ balance_micro: string }>("SELECT balance_micro FROM accounts WHERE id = $1", [
-        accountId,
-      ]);
+      const [a] = await runtime.db.query<{ balance_micro: string }>(
+        "SELECT balance_micro FROM accounts WHERE id = $1",
+        [accountId],
+      );
       return BigInt(a!.balance_micro);
     },
   } as ChatSuite;
   beforeAll(async () => {
-    s.upstream = await startMockModel();
-    const signer = await jwtSigner();
     s.privateKey = signer.privateKey;
-    overrideEnv({
-      APP_URL: "http://localhost:3000",
-      UPSTREAM_URL: s.upstream.url,
-      INTERNAL_JWT_PUBLIC_KEYS: signer.jwks,
-      KEY_RATE_LIMIT_PER_MINUTE: "1000000",
-      KEY_RATE_LIMIT_BURST: "100000",
-      STREAM_KEEPALIVE_MS: "300",
-    });
-    s.db = await installTestDb(kind);
-    resetKeyCache();
-    await resetGateway();
     s.server = await serveRoutes({ "/v1/chat/completions": { POST: chat } });
   }, 120_000);
-  afterAll(async () => {
-    await s.server.close();
-    await resetGateway();
-    setDb(undefined);
-    await s.db.close();
-    await s.upstream.close();
-  });
+  afterAll(() => s.server?.close());
   return s;
 }
-
-export async function makeKey(db: TestDb, accountId: string) {
-  const k = generateApiKey();
-  const [row] = await db.query<{ id: string }>(
-    "INSERT INTO api_keys (account_id, name, key_hash, start) VALUES ($1, 'v1', $2, $3) RETURNING id",
-    [accountId, k.hash, k.start],
-  );
-  return { id: row!.id, secret: k.secret };
-}
-
-export const fund = (accountId: string, micro: bigint) =>
-  postLedgerEntry({ accountId, amountMicro: micro, kind: "adjustment", reference: `test:${crypto.randomUUID()}` });
 
 /** A chat body with a system and a text-part user message. */
 export const chatBody = (content: string, extra: Record<string, unknown> = {}) => ({

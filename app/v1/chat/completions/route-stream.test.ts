@@ -5,7 +5,8 @@ import { checkLedger } from "@/lib/billing/ledger-check";
 import { invalidateKey } from "@/lib/keys/resolve";
 import { gateway } from "@/lib/gateway/runtime";
 import { catalogueCost, standInUsage } from "@/lib/test/catalogue";
-import { chatBody, chatSuite, fund, makeKey, readStream } from "@/lib/test/chat-suite";
+import { chatBody, chatSuite, readStream } from "@/lib/test/chat-suite";
+import { credit as fund, insertKey as makeKey } from "@/lib/test/runtime";
 
 // POST /v1/chat/completions with stream: true, read over a socket: the chunks and the usage
 // chunk, what is charged when the upstream fails, goes silent or reports nothing, when the
@@ -16,7 +17,7 @@ describe.each(testDbKinds())("POST /v1/chat/completions, streamed (%s)", (kind) 
 
   it("streamed: chunks, then a usage chunk and [DONE]; charged exactly what the same call costs unstreamed", async () => {
     const { accountId } = await signedInAccount();
-    const key = await makeKey(s.db, accountId);
+    const key = await makeKey(accountId);
     await fund(accountId, 1_000_000n);
     const b = chatBody("stream me a few tokens please");
     const usage = await standInUsage(s.upstream.url, b);
@@ -46,7 +47,7 @@ describe.each(testDbKinds())("POST /v1/chat/completions, streamed (%s)", (kind) 
 
   it("counts the streamed output when the upstream reports no usage (never more than reserved)", async () => {
     const { accountId } = await signedInAccount();
-    const key = await makeKey(s.db, accountId);
+    const key = await makeKey(accountId);
     await fund(accountId, 1_000_000n);
     const r = await readStream(s.server.url, key.secret, { ...chatBody("[[no-usage]] count me"), stream: true });
     const final = JSON.parse(r.events.at(-2)!);
@@ -63,7 +64,7 @@ describe.each(testDbKinds())("POST /v1/chat/completions, streamed (%s)", (kind) 
 
   it("an upstream failure before the first token: 502 with error.type, nothing charged", async () => {
     const { accountId } = await signedInAccount();
-    const key = await makeKey(s.db, accountId);
+    const key = await makeKey(accountId);
     await fund(accountId, 1_000_000n);
     for (const stream of [false, true]) {
       const r = await readStream(s.server.url, key.secret, { ...chatBody("[[upstream-error]]"), stream });
@@ -75,7 +76,7 @@ describe.each(testDbKinds())("POST /v1/chat/completions, streamed (%s)", (kind) 
 
   it("an upstream failure after the first tokens: one error event, charged for what was delivered", async () => {
     const { accountId } = await signedInAccount();
-    const key = await makeKey(s.db, accountId);
+    const key = await makeKey(accountId);
     await fund(accountId, 1_000_000n);
     const r = await readStream(s.server.url, key.secret, {
       ...chatBody("[[stream-error-after:3]] break me"),
@@ -105,7 +106,7 @@ describe.each(testDbKinds())("POST /v1/chat/completions, streamed (%s)", (kind) 
 
   it("keep-alive comments while the model is silent, then the answer", async () => {
     const { accountId } = await signedInAccount();
-    const key = await makeKey(s.db, accountId);
+    const key = await makeKey(accountId);
     await fund(accountId, 1_000_000n);
     const r = await readStream(s.server.url, key.secret, { ...chatBody("[[delay:1000]] slow start"), stream: true });
     expect(r.status).toBe(200);
@@ -115,7 +116,7 @@ describe.each(testDbKinds())("POST /v1/chat/completions, streamed (%s)", (kind) 
 
   it("a client that leaves mid-stream: the upstream is closed at once and the charge is at most what was produced", async () => {
     const { accountId } = await signedInAccount();
-    const key = await makeKey(s.db, accountId);
+    const key = await makeKey(accountId);
     await fund(accountId, 1_000_000n);
     const before = s.upstream.closedStreams().length;
     const b = { ...chatBody("[[token-delay:30]] a long answer, word after word after word"), stream: true };
@@ -141,7 +142,7 @@ describe.each(testDbKinds())("POST /v1/chat/completions, streamed (%s)", (kind) 
 
   it("200 concurrent streamed calls on a balance covering half: no 5xx, never negative, balance drop = Σ charged", async () => {
     const { accountId } = await signedInAccount();
-    const key = await makeKey(s.db, accountId);
+    const key = await makeKey(accountId);
     const b = chatBody("concurrency");
     const reserve = BigInt(
       (await import("@/lib/gateway/chat-completions")).chatCallRequest(
@@ -168,7 +169,7 @@ describe.each(testDbKinds())("POST /v1/chat/completions, streamed (%s)", (kind) 
 
   it("a key revoked mid-stream finishes the running stream but cannot start another", async () => {
     const { accountId } = await signedInAccount();
-    const key = await makeKey(s.db, accountId);
+    const key = await makeKey(accountId);
     await fund(accountId, 1_000_000n);
     const running = readStream(s.server.url, key.secret, {
       ...chatBody("[[token-delay:40]] one more long answer that takes a while"),

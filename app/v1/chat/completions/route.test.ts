@@ -5,7 +5,8 @@ import { testDbKinds } from "@/lib/test/db";
 import { bearer, call } from "@/lib/test/http";
 import { signedInAccount } from "@/lib/test/session";
 import { catalogueCost, standInUsage } from "@/lib/test/catalogue";
-import { chatBody, chatSuite, fund, makeKey, readStream } from "@/lib/test/chat-suite";
+import { chatBody, chatSuite, readStream } from "@/lib/test/chat-suite";
+import { credit as fund, insertKey as makeKey } from "@/lib/test/runtime";
 import { POST as chat } from "./route";
 import { GET as generation } from "../../generations/[id]/route";
 import { POST as agent } from "@/app/agent/route";
@@ -19,7 +20,7 @@ describe.each(testDbKinds())("POST /v1/chat/completions (%s)", (kind) => {
 
   it("not streamed: a chat.completion whose id is the usage event and whose cost is catalogue × tokens", async () => {
     const { accountId } = await signedInAccount();
-    const key = await makeKey(s.db, accountId);
+    const key = await makeKey(accountId);
     await fund(accountId, 1_000_000n);
     const b = chatBody("price me please, with a few more words than before");
     const usage = await standInUsage(s.upstream.url, { ...b, messages: b.messages });
@@ -50,8 +51,8 @@ describe.each(testDbKinds())("POST /v1/chat/completions (%s)", (kind) => {
 
   it("GET /v1/generations/{id} answers the key that made the call, 404 to another key of the same account", async () => {
     const { accountId } = await signedInAccount();
-    const key = await makeKey(s.db, accountId);
-    const other = await makeKey(s.db, accountId);
+    const key = await makeKey(accountId);
+    const other = await makeKey(accountId);
     await fund(accountId, 1_000_000n);
     const res = await bearer(chat, key.secret, { path: "/v1/chat/completions", body: chatBody("record me") });
     const get = (secret: string, id: string) =>
@@ -78,7 +79,7 @@ describe.each(testDbKinds())("POST /v1/chat/completions (%s)", (kind) => {
 
   it("Idempotency-Key: a repeat gets the stored answer (same id, replayed, charged once); other bytes 409", async () => {
     const { accountId } = await signedInAccount();
-    const key = await makeKey(s.db, accountId);
+    const key = await makeKey(accountId);
     await fund(accountId, 1_000_000n);
     const post = (b: unknown, idem: string) =>
       bearer(chat, key.secret, { path: "/v1/chat/completions", body: b, headers: { "idempotency-key": idem } });
@@ -154,7 +155,7 @@ describe.each(testDbKinds())("POST /v1/chat/completions (%s)", (kind) => {
     expect(res.status).toBe(402);
     expect(res.json.error).toMatchObject({ code: "payment_required", type: "insufficient_quota" });
     const { accountId } = await signedInAccount();
-    const key = await makeKey(s.db, accountId);
+    const key = await makeKey(accountId);
     const bad = await bearer(chat, key.secret, {
       path: "/v1/chat/completions",
       body: { model: "gpt-oss:20b", messages: [{ role: "tool", content: "x" }] },
@@ -168,7 +169,7 @@ describe.each(testDbKinds())("POST /v1/chat/completions (%s)", (kind) => {
 
   it("the official openai package, streamed and not, reads the usage", async () => {
     const { accountId } = await signedInAccount();
-    const key = await makeKey(s.db, accountId);
+    const key = await makeKey(accountId);
     await fund(accountId, 1_000_000n);
     const client = new OpenAI({ apiKey: key.secret, baseURL: `${s.server.url}/v1`, maxRetries: 0 });
     const b = chatBody("from the openai package");
